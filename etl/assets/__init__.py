@@ -1,0 +1,1 @@
+"""Thin Dagster assets over the plain functions in `etl.warehouse`, in the order the data flows."""

@@ -1,0 +1,46 @@
+"""What every warehouse asset shares: partitions, the one-writer pool, how a run's dates are read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import dagster as dg
+
+from etl.automation.partitions import daily_posts
+from etl.posts.frontmatter import SHANGHAI
+from etl.warehouse.ingest import DateWindow
+
+DUCKDB_POOL = "duckdb"
+"""Concurrency pool of every asset that writes the DuckDB file; the instance limits it to 1."""
+
+WAREHOUSE_ASSET = dict(
+    partitions_def=daily_posts,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+    group_name="warehouse",
+    owners=["team:data-engineering"],
+    kinds={"duckdb", "python"},
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def shanghai_today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def run_window(context: dg.AssetExecutionContext) -> DateWindow:
+    keys = context.partition_key_range
+    return DateWindow(
+        start=date.fromisoformat(keys.start),
+        end=date.fromisoformat(keys.end),
+        valid_start=date.fromisoformat(daily_posts.get_first_partition_key()),
+        valid_end=date.fromisoformat(daily_posts.get_last_partition_key()),
+    )
+
+
+def markdown_table(conn, sql: str, params: dict | None = None) -> dg.MetadataValue:
+    frame = conn.execute(sql, params or {}).df()
+    return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "_no rows_")

@@ -1,0 +1,32 @@
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from etl.assets.articles import articles
+from etl.assets.common import WAREHOUSE_ASSET, markdown_table
+from etl.warehouse import loads
+from etl.warehouse.connection import open_warehouse
+from etl.warehouse.sql import read_sql
+
+
+@dg.asset(**WAREHOUSE_ASSET, deps=[articles], description=(
+    "Securities each article mentions (`stock_mention`): EastMoney chart blocks, keytip links and "
+    "repeats, and codes written in text; never the auto-links inside the source attribution."
+))
+def stock_mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with open_warehouse(duckdb.database) as conn:
+        touched = loads.publish(conn, "publish_stock_mentions.sql")
+        total = conn.execute("SELECT count(*) FROM stock_mention").fetchone()[0]
+        preview = markdown_table(conn, read_sql("metadata/mention_preview.sql"))
+    return dg.MaterializeResult(metadata={
+        "articles_updated": touched, "dagster/row_count": total, "most_mentioned": preview,
+    })
+
+
+@dg.asset(**WAREHOUSE_ASSET, deps=[stock_mentions], description=(
+    "One row per security ever mentioned (`security`): exchange, type, latest name, first and last "
+    "dates, article count. A dimension over all dates, rebuilt whole after each load."
+))
+def securities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with open_warehouse(duckdb.database) as conn:
+        total = loads.rebuild_securities(conn)
+    return dg.MaterializeResult(metadata={"dagster/row_count": total})

@@ -1,0 +1,1 @@
+"""Partitions, schedules and sensors: when and over which dates the assets run."""

@@ -1,0 +1,1 @@
+"""Pure parsing of finews posts: bytes in, values out. No Dagster, no DuckDB."""

@@ -1,0 +1,157 @@
+"""Stock mentions: EastMoney markup (chart blocks, keytip links, repeats) and codes written in text.
+
+Markup is machine-written, so attributes are read with regular expressions: they are a hundred
+times faster than walking a parsed tree and see the same thing. Markup inside the attribution
+paragraph (`<p class="em_media">`) is the auto-linker firing on a media name, not a mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from etl.posts import markets
+
+_ATTRIBUTION_PARAGRAPH = re.compile(r"<p[^>]*class=\"?em_media\"?[^>]*>.*?</p>", re.S | re.I)
+_CHART_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->(.*?)<!--\s*EM_StockImg_End\s*-->", re.S)
+_TAG_WITH_CODE = re.compile(r"<(a|span)\b([^>]*\bdata-code=[^>]*)>([^<]*)", re.I)
+_ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
+_CHART_CODE = re.compile(r"^([^|]*)\|([^|]*)\|")
+_MARKUP_CODE = re.compile(r"^\s*(\d+)\s*,\s*([A-Za-z0-9]+)\s*$")
+
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9\-·＊*&＆]"
+_TEXT_CODE = re.compile(
+    rf"(?P<name>{_NAME_CHARS}{{0,16}}?)\s?[（(]\s*"
+    r"(?:(?P<a_code>\d{6})(?:\.(?P<a_suffix>SH|SZ|BJ|SS))?"
+    r"|(?P<hk_code>\d{4,5})\.(?P<hk_suffix>HK)"
+    r"|(?P<hk_plain>0\d{4})"
+    r"|(?P<us_code>[A-Z]{1,5})\.(?P<us_suffix>[ONA]))"
+    r"\s*[)）]"
+)
+# Words that precede a name in running text (`首予信义能源(03868)`): not part of the name.
+_LEADING_WORDS = re.compile(
+    r"^(?:.*?(?:首予|维持|下调|上调|调升|调降|重申|给予|予|将|为|及|和|与|从|对|指|列|把|据|称|是|在|向|由|被|令|使|让|预计|龙头|旗下|获))(?=.{2,})"
+)
+
+
+class MarkupError(ValueError):
+    """A `data-code` that names no security; reported, not loaded."""
+
+
+@dataclass
+class Mention:
+    secid: str
+    market_id: int
+    code: str
+    name: str | None = None
+    count: int = 0
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def security_type(self) -> str:
+        return markets.security_type(self.market_id, self.code)
+
+
+@dataclass(frozen=True)
+class MentionScan:
+    mentions: dict[str, Mention]
+    problems: tuple[str, ...]
+    """Markup that names no security (empty or garbage `data-code`), kept for the quarantine report."""
+
+
+def strip_attribution(html: str) -> str:
+    return _ATTRIBUTION_PARAGRAPH.sub("", html)
+
+
+def find_mentions(html: str | None, body_text: str, digest: str | None = None, title: str | None = None) -> MentionScan:
+    """Mentions in an article: markup in `html`, codes written in the clean body, digest and title.
+
+    Occurrences are counted in the digest and body; a code only in the title still makes a mention.
+    """
+    found: dict[str, Mention] = {}
+    problems: list[str] = []
+    if html:
+        _scan_markup(strip_attribution(html), found, problems)
+    markup_names = {m.secid: m.name for m in found.values() if m.name}
+    _scan_text(body_text, found, markup_names, source="text")
+    _scan_text(digest or "", found, {}, source="text")
+    _scan_text(title or "", found, {}, source="title", counted=False)
+    for mention in found.values():
+        mention.count = max(mention.count, 1)
+    return MentionScan(found, tuple(problems))
+
+
+def _scan_markup(html: str, found: dict[str, Mention], problems: list[str]) -> None:
+    charts = _CHART_BLOCK.findall(html)
+    for chart in charts:
+        for _, attributes, _ in _TAG_WITH_CODE.findall(chart):
+            data_code = dict(_ATTRIBUTE.findall(attributes)).get("data-code", "")
+            if data_code.startswith("K "):
+                continue  # the chart's image repeats its link's code
+            parsed = _CHART_CODE.match(data_code)
+            if not parsed:
+                problems.append(f"chart data-code {data_code!r} is not CODE|MARKET|TYPE")
+                continue
+            _record(found, problems, parsed.group(2), parsed.group(1), None, "chart", occurrences=0)
+    for tag, attributes, inner in _TAG_WITH_CODE.findall(_CHART_BLOCK.sub("", html)):
+        attrs = dict(_ATTRIBUTE.findall(attributes))
+        kind = attrs.get("class", "")
+        if kind not in ("keytip", "em_stock_key_common"):
+            continue
+        parsed = _MARKUP_CODE.match(attrs.get("data-code", ""))
+        if not parsed:
+            problems.append(f"{kind} data-code {attrs.get('data-code', '')!r} is not MARKET,CODE")
+            continue
+        source = "keytip" if kind == "keytip" else "repeat"
+        _record(found, problems, parsed.group(1), parsed.group(2), _unescape(inner).strip() or None, source)
+
+
+def _record(found, problems, market, code, name, source, occurrences=1) -> None:
+    market, code = market.strip(), code.strip()
+    if not market.isdigit() or not code or not code.replace(".", "").isalnum():
+        problems.append(f"{source} markup names no security: market {market!r}, code {code!r}")
+        return
+    market_id = int(market)
+    key = markets.secid(market_id, code)
+    mention = found.get(key)
+    if mention is None:
+        mention = found[key] = Mention(key, market_id, markets.normalize_code(market_id, code))
+    mention.name = mention.name or name
+    mention.count += occurrences
+    mention.sources.add(source)
+
+
+def _scan_text(text: str, found: dict[str, Mention], markup_names: dict[str, str], *, source: str,
+               counted: bool = True) -> None:
+    counts: Counter[str] = Counter()
+    for match in _TEXT_CODE.finditer(text):
+        groups = match.groupdict()
+        code = groups["a_code"] or groups["hk_code"] or groups["hk_plain"] or groups["us_code"]
+        suffix = groups["a_suffix"] or groups["hk_suffix"] or groups["us_suffix"]
+        market_id = markets.market_for_code(code, suffix)
+        if market_id is None:
+            continue
+        key = markets.secid(market_id, code)
+        name = trim_name(groups["name"])
+        # `<keytip>名称</keytip>(002752)`: the code restates the markup, one occurrence not two.
+        if markup_names.get(key) and name and name.endswith(markup_names[key]):
+            continue
+        counts[key] += counted
+        mention = found.get(key)
+        if mention is None:
+            mention = found[key] = Mention(key, market_id, markets.normalize_code(market_id, code))
+        mention.name = mention.name or name
+        mention.sources.add(source)
+    for key, count in counts.items():
+        found[key].count += count
+
+
+def trim_name(raw: str) -> str | None:
+    """The security's name as written before its code, without the verb that led into it."""
+    name = _LEADING_WORDS.sub("", raw).strip("-·")
+    return name or None
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")

@@ -1,0 +1,30 @@
+"""Where the posts are and where the warehouse goes, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = REPO_ROOT / "sql"
+SAMPLE_POSTS_DIR = REPO_ROOT / "data" / "sample_posts"
+DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    posts_dir: Path
+    warehouse: Path
+    max_post_bytes: int
+    workers: int
+
+
+def load_settings() -> Settings:
+    return Settings(
+        posts_dir=Path(os.environ.get("ETL_POSTS_DIR") or SAMPLE_POSTS_DIR).expanduser().resolve(),
+        warehouse=Path(os.environ.get("ETL_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve(),
+        # Real posts stay under 30 KB; a multi-megabyte "post" is a mistake worth a human's look.
+        max_post_bytes=int(os.environ.get("ETL_MAX_POST_BYTES", 2 * 1024 * 1024)),
+        workers=int(os.environ.get("ETL_WORKERS", os.cpu_count() or 1)),
+    )

@@ -1,0 +1,1 @@
+"""DuckDB: the schema from `sql/`, bulk loads, and what analysts read."""

@@ -1,0 +1,45 @@
+"""Opening the warehouse: one writer at a time, the schema in place, a clear message on a lock."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from etl.warehouse.sql import apply_schema
+
+LOCK_WAIT_SECONDS = 60.0
+
+
+class WarehouseLockedError(RuntimeError):
+    pass
+
+
+@contextmanager
+def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS):
+    """A read-write connection with the schema applied. DuckDB lets one process write a file;
+    when another holds it we wait with backoff, then fail naming the holder (DuckDB's message
+    carries its PID)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline, delay = time.monotonic() + wait_seconds, 0.1
+    while True:
+        try:
+            conn = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"warehouse {path} is locked by another process after waiting {wait_seconds:.0f}s: {exc}"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+    try:
+        apply_schema(conn)
+        yield conn
+    finally:
+        conn.close()

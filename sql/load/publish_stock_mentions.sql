@@ -1,0 +1,6 @@
+-- Move staged mentions of rebuilt articles into stock_mention, replacing what those articles had.
+DELETE FROM stock_mention WHERE article_id IN (SELECT article_id FROM staged_stock_mention);
+INSERT INTO stock_mention BY NAME
+SELECT article_id, secid, market_id, code, name, security_type, mention_count, sources
+FROM staged_stock_mention WHERE secid IS NOT NULL;
+DELETE FROM staged_stock_mention;
