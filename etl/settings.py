@@ -19,6 +19,16 @@ class Settings:
     max_post_bytes: int
     workers: int
 
+    @property
+    def analyst_db(self) -> Path:
+        return analyst_db_for(self.warehouse)
+
+
+def analyst_db_for(warehouse: Path) -> Path:
+    """The read-only snapshot analysts open, published beside the warehouse after each good load."""
+    override = os.environ.get("ETL_ANALYST_DB")
+    return Path(override).expanduser().resolve() if override else warehouse.with_name(warehouse.stem + ".analyst.duckdb")
+
 
 def load_settings() -> Settings:
     return Settings(
