@@ -27,13 +27,14 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli"):
     from etl.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
     from etl.resources import PostsFolder
     from etl.settings import load_settings
-    from etl.warehouse.ingest import source_partitions
+    from etl.warehouse.ingest import live_partition_range, source_partitions
     from dagster_duckdb import DuckDBResource
 
     settings = load_settings()
     first = date.fromisoformat(daily_posts.get_first_partition_key())
     last = date.fromisoformat(daily_posts.get_last_partition_key())
-    present = [d for d in source_partitions(posts_dir) if first <= d <= last] or [last]
+    dates = source_partitions(posts_dir) + live_partition_range(warehouse)
+    present = [d for d in dates if first <= d <= last] or [last]
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     return dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],

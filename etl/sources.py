@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -62,6 +63,9 @@ def discover(posts_dir: Path) -> list[SourceFile]:
 
 def read_file(source: SourceFile) -> FileVersion:
     try:
+        # A FIFO or device named *.md would block or stream forever: only regular files are posts.
+        if not stat.S_ISREG(os.stat(source.abs_path).st_mode):
+            return FileVersion(source, UNREADABLE, b"", "cannot read file: not a regular file")
         data = source.abs_path.read_bytes()
     except OSError as exc:
         return FileVersion(source, UNREADABLE, b"", f"cannot read file: {exc.strerror or exc}")

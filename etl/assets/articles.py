@@ -1,7 +1,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from etl.assets.common import WAREHOUSE_ASSET, markdown_table, shanghai_today, utc_now
+from etl.assets.common import TABLE_ASSET, WAREHOUSE_ASSET, markdown_table, shanghai_today, utc_now
 from etl.assets.raw_posts import raw_posts
 from etl.resources import PostsFolder
 from etl.warehouse import loads
@@ -39,7 +39,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duck
     })
 
 
-@dg.asset(**WAREHOUSE_ASSET, deps=[articles], description=(
+@dg.asset(**TABLE_ASSET, deps=[articles], description=(
     "Tags and categories (`tag`) and which articles carry them (`article_tag`), the union over "
     "each article's copies."
 ))

@@ -13,14 +13,20 @@ from etl.warehouse.ingest import DateWindow
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every asset that writes the DuckDB file; the instance limits it to 1."""
 
-WAREHOUSE_ASSET = dict(
-    partitions_def=daily_posts,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+TABLE_ASSET = dict(
     pool=DUCKDB_POOL,
     group_name="warehouse",
     owners=["team:data-engineering"],
     kinds={"duckdb", "python"},
 )
+"""Assets that publish whole tables from the rebuilt-article queue: not partitioned, because a
+date range says nothing about which rows they touch, and each partition would cost the run an event."""
+
+WAREHOUSE_ASSET = TABLE_ASSET | dict(
+    partitions_def=daily_posts,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+"""Assets whose work follows the post dates: which files a run scans, which articles it rebuilds."""
 
 
 def utc_now() -> datetime:

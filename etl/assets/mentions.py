@@ -2,13 +2,13 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from etl.assets.articles import articles
-from etl.assets.common import WAREHOUSE_ASSET, markdown_table
+from etl.assets.common import TABLE_ASSET, markdown_table
 from etl.warehouse import loads
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.sql import read_sql
 
 
-@dg.asset(**WAREHOUSE_ASSET, deps=[articles], description=(
+@dg.asset(**TABLE_ASSET, deps=[articles], description=(
     "Securities each article mentions (`stock_mention`): EastMoney chart blocks, keytip links and "
     "repeats, and codes written in text; never the auto-links inside the source attribution."
 ))
@@ -22,7 +22,7 @@ def stock_mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
     })
 
 
-@dg.asset(**WAREHOUSE_ASSET, deps=[stock_mentions], description=(
+@dg.asset(**TABLE_ASSET, deps=[stock_mentions], description=(
     "One row per security ever mentioned (`security`): exchange, type, latest name, first and last "
     "dates, article count. A dimension over all dates, rebuilt whole after each load."
 ))

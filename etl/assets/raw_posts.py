@@ -17,7 +17,7 @@ SAMPLE_LIMIT = 10
 def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: DuckDBResource) -> dg.MaterializeResult:
     window = run_window(context)
     with open_warehouse(duckdb.database) as conn:
-        summary = ingest_files(conn, posts.root, window, run_id=context.run_id, now=utc_now())
+        summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now())
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
     context.log.info(
         f"{summary.files_seen} files in {window.start}..{window.end}: {len(summary.new)} new, "

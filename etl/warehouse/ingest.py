@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
+
 from etl.posts.build import BuildResult, build_articles
 from etl.posts.frontmatter import PostFormatError, parse_front_matter, normalize_text
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
 from etl.sources import FileVersion, SourceFile, discover, read_all
 from etl.warehouse import loads
+from etl.warehouse.sql import read_sql
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,18 @@ def source_partitions(posts_dir: Path) -> list[date]:
         if day:
             days.add(day)
     return sorted(days)
+
+
+def live_partition_range(warehouse: Path) -> list[date]:
+    """First and last partition of the files the warehouse holds as present (empty if none)."""
+    if not warehouse.exists():
+        return []
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            row = conn.execute(read_sql("load/live_partition_range.sql")).fetchone()
+    except duckdb.Error:
+        return []  # a new file without tables, or a writer holds it: the load itself will wait
+    return [day for day in row if day]
 
 
 def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime) -> IngestSummary:

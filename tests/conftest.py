@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.unit.html_samples import EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY, PLAIN_FRONT, post
+
+FINEWS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews"
+
+TWIN_ID = "202201219999000003"
+PLAIN_ID = "202112089999000004"
+
+SMALL_CORPUS = {
+    f"_posts/2022-01-21-{TWIN_ID}.md": post(EMNEWS_FRONT, EMNEWS_BODY),
+    f"old_post/2022-01-21-NW{TWIN_ID}.md": post(MEDIA_FRONT, MEDIA_BODY),
+    f"old_post/2021-12-08-{PLAIN_ID}.md": post(PLAIN_FRONT, PLAIN_BODY),
+    f"_posts/2021-12-08-{PLAIN_ID}.md": "\n" + post(PLAIN_FRONT, PLAIN_BODY).replace("\n", "\r\n"),
+    "_posts/-202205269999000005.md": post(EMNEWS_FRONT | {"title": '""', "date": " +0800"}, EMNEWS_BODY),
+    "_posts/2021-12-01-welcome.md": post(PLAIN_FRONT | {"title": '"欢迎"', "date": "2021-12-01 13:00:00"}, "欢迎来到本站"),
+}
+
+
+def write_posts(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    return write_posts(tmp_path / "posts", SMALL_CORPUS)
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()

@@ -1,0 +1,161 @@
+"""The asset graph end to end with `dagster.materialize` (via `etl.cli.run_load`) into a temp DuckDB."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.cli import run_load
+from tests.conftest import PLAIN_ID, SMALL_CORPUS, TWIN_ID, query, write_posts
+
+TABLES = ("raw_post", "article", "tag", "article_tag", "stock_mention", "security", "rejected_post")
+
+
+def _counts(warehouse: Path) -> dict[str, int]:
+    return {t: query(warehouse, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+
+
+def _files(result, asset="raw_posts") -> dict:
+    event = next(e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset)
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_load_builds_every_table(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    result = run_load(small_corpus, warehouse)
+    assert result.success
+    counts = _counts(warehouse)
+    assert counts["raw_post"] == len(SMALL_CORPUS)
+    assert counts["article"] == 4  # twin pair, _posts/old_post pair, the empty-date post, the word id
+    assert counts["rejected_post"] == 0
+    twin = query(warehouse, "SELECT layout, media, category, len(post_paths) FROM article WHERE article_id = ?", [TWIN_ID])
+    assert twin == [("digest_html", "上海证券报", "emnews", 2)]
+    mentions = query(warehouse, "SELECT secid, mention_count FROM stock_mention WHERE article_id = ? ORDER BY 1", [TWIN_ID])
+    assert mentions == [("0.300999", 3), ("1.600777", 1), ("90.BK0999", 1)]
+    assert query(warehouse, "SELECT article_id FROM article WHERE title IS NULL") == [("202205269999000005",)]
+    assert query(warehouse, "SELECT published_date::VARCHAR FROM article WHERE article_id = '202205269999000005'") \
+        == [("2022-05-26",)]
+    assert query(warehouse, "SELECT exchange FROM security WHERE secid = '116.00388'") == [("HKEX",)]
+    for table, key in [("article", "article_id"), ("stock_mention", "article_id, secid"),
+                       ("article_tag", "article_id, tag_id"), ("security", "secid"),
+                       ("raw_post", "post_path, content_sha256")]:
+        assert query(warehouse, f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}") == [(0,)]
+
+
+def test_second_load_changes_nothing(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    before = query(warehouse, "SELECT * EXCLUDE (loaded_at) FROM article ORDER BY article_id")
+    stamps = query(warehouse, "SELECT article_id, loaded_at FROM article ORDER BY 1")
+    result = run_load(small_corpus, warehouse)
+    assert result.success
+    meta = _files(result)
+    assert (meta["files_new"], meta["files_changed"], meta["files_unchanged"]) == (0, 0, len(SMALL_CORPUS))
+    assert query(warehouse, "SELECT * EXCLUDE (loaded_at) FROM article ORDER BY article_id") == before
+    assert query(warehouse, "SELECT article_id, loaded_at FROM article ORDER BY 1") == stamps
+
+
+def test_editing_one_post_replaces_exactly_its_article(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    stamps = dict(query(warehouse, "SELECT article_id, loaded_at FROM article"))
+    path = small_corpus / f"old_post/2021-12-08-{PLAIN_ID}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("红星酒业(600999)", "红星酒业(600999)、北方矿业(601888)"),
+                    encoding="utf-8")
+    result = run_load(small_corpus, warehouse)
+    assert _files(result)["files_changed"] == 1
+    after = dict(query(warehouse, "SELECT article_id, loaded_at FROM article"))
+    assert [a for a in after if after[a] != stamps[a]] == [PLAIN_ID]
+    assert ("1.601888",) in query(warehouse, "SELECT secid FROM stock_mention WHERE article_id = ?", [PLAIN_ID])
+    assert query(warehouse, "SELECT count(*) FROM raw_post WHERE post_path LIKE 'old_post/2021-12-08-%'") == [(2,)]
+    assert query(warehouse, "SELECT count(*) FROM raw_post WHERE is_current") == [(len(SMALL_CORPUS),)]
+
+
+def test_deleted_post_is_marked_not_erased(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    (small_corpus / "_posts/2021-12-01-welcome.md").unlink()
+    result = run_load(small_corpus, warehouse)
+    assert _files(result)["files_deleted"] == 1
+    assert query(warehouse, "SELECT deleted_from_source FROM article WHERE article_id = '2021-12-01-welcome'") == [(True,)]
+    assert query(warehouse, "SELECT deleted_at IS NOT NULL FROM raw_post WHERE post_path = '_posts/2021-12-01-welcome.md'") \
+        == [(True,)]
+
+
+def test_deleting_one_copy_keeps_the_article_from_the_other(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    (small_corpus / f"old_post/2022-01-21-NW{TWIN_ID}.md").unlink()
+    run_load(small_corpus, warehouse)
+    assert query(warehouse, "SELECT deleted_from_source, post_paths FROM article WHERE article_id = ?", [TWIN_ID]) \
+        == [(False, [f"_posts/2022-01-21-{TWIN_ID}.md"])]
+    assert query(warehouse, "SELECT count(*) FROM article_tag WHERE article_id = ?", [TWIN_ID]) == [(2,)]
+
+
+BAD_FILES = {
+    "_posts/2022-02-01-202202019999000101.md": b"",
+    "_posts/2022-02-01-202202019999000102.md": b"---\ntitle: only front matter\n---\n",
+    "_posts/2022-02-01-202202019999000103.md": "只有正文".encode(),
+    "_posts/2022-02-01-202202019999000104.md": b"---\ntitle: x\n",
+    "_posts/2022-02-01-202202019999000105.md": '---\ntitle: "a"\ntitle: "b"\n---\n正文'.encode(),
+    "_posts/2022-02-01-202202019999000106.md": "---\ntitle: x\n---\n中文正文".encode("gbk"),
+    "_posts/2022-02-01-202202019999000107.md": b"\x89PNG\r\n\x1a\n\x00\x00binary",
+    "_posts/2022-02-01-202202019999000108.md": '---\ntitle: "x"\ndate: 2022-13-45 10:00:00\n---\n正文'.encode(),
+    "_posts/2022-02-01-202202019999000109.md": '---\ntitle: "x"\ndate: 2099-01-01 10:00:00\n---\n正文'.encode(),
+}
+
+
+def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path):
+    posts = write_posts(small_corpus, BAD_FILES)
+    (posts / "_posts/loop.md").symlink_to(posts / "_posts/loop.md")
+    (posts / "_posts/sub").mkdir()
+    (posts / "_posts/sub/back").symlink_to(posts / "_posts", target_is_directory=True)
+    warehouse = tmp_path / "w.duckdb"
+    result = run_load(posts, warehouse)
+    assert result.success
+    rejected = dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
+    assert set(rejected) == set(BAD_FILES) | {"_posts/loop.md"}
+    assert "symbolic links" in rejected["_posts/loop.md"]
+    assert query(warehouse, "SELECT count(*) FROM article") == [(4,)]
+    on_disk = len(SMALL_CORPUS) + len(BAD_FILES) + 1
+    assert query(warehouse, "SELECT count(DISTINCT post_path) FROM raw_post") == [(on_disk,)]
+    assert query(warehouse, "SELECT raw_bytes IS NOT NULL FROM raw_post WHERE post_path LIKE '%0106.md'") == [(True,)]
+
+    fixed = "_posts/2022-02-01-202202019999000108.md"
+    (posts / fixed).write_text('---\ntitle: "x"\ndate: 2022-02-01 10:00:00\n---\n修好的正文', encoding="utf-8")
+    run_load(posts, warehouse)
+    assert fixed not in dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
+    assert query(warehouse, "SELECT body_text FROM article WHERE article_id = '202202019999000108'") == [("修好的正文",)]
+
+
+def test_broken_edit_keeps_the_last_good_article(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    before = query(warehouse, "SELECT * FROM article WHERE article_id = '2021-12-01-welcome'")
+    (small_corpus / "_posts/2021-12-01-welcome.md").write_bytes(b"---\ntitle: broken\n")
+    run_load(small_corpus, warehouse)
+    assert query(warehouse, "SELECT * FROM article WHERE article_id = '2021-12-01-welcome'") == before
+    assert query(warehouse, "SELECT reason FROM rejected_post") == [("unterminated front matter: no closing '---' (line 1)",)]
+
+
+def test_failed_step_leaves_the_previous_state_and_the_next_run_completes(small_corpus, tmp_path, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    before = _counts(warehouse)
+    write_posts(small_corpus, {"_posts/2022-02-02-202202029999000201.md": SMALL_CORPUS["_posts/2021-12-01-welcome.md"]})
+
+    from etl.warehouse import loads
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(loads, "publish", explode)
+    assert not run_load(small_corpus, warehouse).success
+    assert _counts(warehouse)["stock_mention"] == before["stock_mention"]
+    monkeypatch.undo()
+    assert run_load(small_corpus, warehouse).success
+    assert query(warehouse, "SELECT count(*) FROM article_tag WHERE article_id = '202202029999000201'") == [(2,)]
