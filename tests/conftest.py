@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import duckdb
@@ -5,7 +6,8 @@ import pytest
 
 from tests.unit.html_samples import EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY, PLAIN_FRONT, post
 
-FINEWS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews"
+FINEWS = Path(os.environ.get("FINEWS_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews")
+"""The real posts beside the repository (override with FINEWS_CORPUS); tests over them skip without it."""
 
 TWIN_ID = "202201219999000003"
 PLAIN_ID = "202112089999000004"
