@@ -31,7 +31,7 @@ _TEXT_CODE = re.compile(
 )
 # Words that precede a name in running text (`首予信义能源(03868)`): not part of the name.
 _LEADING_WORDS = re.compile(
-    r"^(?:.*?(?:首予|维持|下调|上调|调升|调降|重申|给予|予|将|为|及|和|与|从|对|指|列|把|据|称|是|在|向|由|被|令|使|让|预计|龙头|旗下|获))(?=.{2,})"
+    r"^(?:.*?(?:首予|维持|下调|上调|调升|调降|重申|给予|予|将|为|及|和|与|从|对|列|把|据|称|是|在|向|由|被|令|使|让|预计|龙头|旗下|获))(?=.{2,})"
 )
 
 
@@ -133,10 +133,10 @@ def _scan_text(text: str, found: dict[str, Mention], markup_names: dict[str, str
         if market_id is None:
             continue
         key = markets.secid(market_id, code)
-        name = trim_name(groups["name"])
         # `<keytip>名称</keytip>(002752)`: the code restates the markup, one occurrence not two.
-        if markup_names.get(key) and name and name.endswith(markup_names[key]):
+        if markup_names.get(key) and groups["name"].endswith(markup_names[key]):
             continue
+        name = trim_name(groups["name"])
         counts[key] += counted
         mention = found.get(key)
         if mention is None:

@@ -65,3 +65,4 @@ def test_trim_name_drops_the_leading_verb():
     assert trim_name("维持远航科技") == "远航科技"
     assert trim_name("白酒股龙头红星酒业") == "红星酒业"
     assert trim_name("远航科技") == "远航科技"
+    assert trim_name("储能指数ETF") == "储能指数ETF"

@@ -1,0 +1,42 @@
+"""The bundled sample and generated corpora against the ground truth their generator wrote."""
+
+import json
+from pathlib import Path
+
+from etl.cli import run_load
+from etl.posts.build import SourceText, build_articles
+from etl.posts.identity import identify
+from etl.settings import SAMPLE_POSTS_DIR
+from etl.sources import discover, read_all
+from etl.synthetic import generate_corpus
+from tests.conftest import query
+
+
+def _truth(manifest: dict) -> dict[tuple[str, str], int]:
+    return {(a, s): n for a, art in manifest["articles"].items() for s, n in art["mentions"].items()}
+
+
+def test_sample_corpus_loads_into_a_temp_warehouse_exactly_as_generated(tmp_path):
+    manifest = json.loads((SAMPLE_POSTS_DIR / "manifest.json").read_text(encoding="utf-8"))
+    warehouse = tmp_path / "sample.duckdb"
+    result = run_load(SAMPLE_POSTS_DIR, warehouse)
+    assert result.success
+    assert query(warehouse, "SELECT count(*) FROM raw_post") == [(len(manifest["files"]),)]
+    assert query(warehouse, "SELECT count(*) FROM rejected_post") == [(0,)]
+    assert {r[0] for r in query(warehouse, "SELECT article_id FROM article")} == set(manifest["articles"])
+    mentions = {(a, s): n for a, s, n in query(warehouse, "SELECT article_id, secid, mention_count FROM stock_mention")}
+    assert mentions == _truth(manifest)
+    layouts = {f["layout"] for f in manifest["files"].values()}
+    assert layouts == {"plain", "digest_html", "media_html"}
+
+
+def test_generated_corpus_mentions_match_ground_truth(tmp_path):
+    manifest = generate_corpus(tmp_path / "posts", 800, seed=11)
+    versions = read_all(discover(tmp_path / "posts"))
+    result = build_articles(
+        [SourceText(v.post_path, v.sha256, identify(v.post_path).article_id, v.data) for v in versions], workers=2)
+    assert result.rejections == []
+    found = {(m.article.article_id, s.secid): s.mention_count for m in result.articles for s in m.mentions}
+    assert found == _truth(manifest)
+    titles = {m.article.article_id: m.article.title or "" for m in result.articles}
+    assert titles == {a: art["title"] for a, art in manifest["articles"].items()}
