@@ -78,6 +78,39 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sql(args: argparse.Namespace) -> int:
+    from etl.query import QueryError, analyst_database, render, run_query
+    from etl.settings import load_settings
+
+    if bool(args.query) == bool(args.file):
+        print("error: give a query or --file FILE (not both)", file=sys.stderr)
+        return 2
+    try:
+        sql = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+        result = run_query(analyst_database(load_settings(), args.db), sql)
+    except (QueryError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(render(result, args.format))
+    return 0
+
+
+def _dictionary(args: argparse.Namespace) -> int:
+    from etl import dictionary
+
+    out = Path(args.out) if args.out else dictionary.DICTIONARY_PATH
+    missing = dictionary.missing_comments()
+    for item in missing:
+        print(f"missing COMMENT ON: {item}", file=sys.stderr)
+    if args.check:
+        stale = dictionary.is_stale(out)
+        if stale:
+            print(f"{out} is stale: run etl dictionary", file=sys.stderr)
+        return 1 if stale or missing else 0
+    print(f"{'wrote' if dictionary.write(out) else 'unchanged:'} {out}")
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="etl", description="finews warehouse: load posts, query tables.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--posts", type=int, default=1000, help="number of post files")
     generate.add_argument("--seed", type=int, default=0)
     generate.set_defaults(handler=_generate)
+    sql = commands.add_parser("sql", help="query the analyst snapshot (else the warehouse), read-only")
+    sql.add_argument("query", nargs="?", help='SQL to run, e.g. "SELECT * FROM top_stocks_7d LIMIT 10"')
+    sql.add_argument("--file", help="run the SQL in this file instead (examples in sql/queries/)")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--db", help="DuckDB file to query (default: the analyst snapshot, else $ETL_WAREHOUSE)")
+    sql.set_defaults(handler=_sql)
+    dictionary = commands.add_parser("dictionary", help="write docs/data-dictionary.md from the schema's comments")
+    dictionary.add_argument("--out", help="file to write (default: docs/data-dictionary.md)")
+    dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
+    dictionary.set_defaults(handler=_dictionary)
     args = parser.parse_args(argv)
     _quiet_dagster()
     return args.handler(args)

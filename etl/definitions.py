@@ -7,9 +7,10 @@ import dagster as dg
 from etl.assets.articles import article_tags, articles
 from etl.assets.mentions import securities, stock_mentions
 from etl.assets.raw_posts import raw_posts
+from etl.assets.views import analyst_views
 from etl.resources import default_resources
 
-WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities]
+WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
 WAREHOUSE_CHECKS: list = []
 
 load_warehouse = dg.define_asset_job(

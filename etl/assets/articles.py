@@ -3,6 +3,7 @@ from dagster_duckdb import DuckDBResource
 
 from etl.assets.common import TABLE_ASSET, WAREHOUSE_ASSET, markdown_table, shanghai_today, utc_now
 from etl.assets.raw_posts import raw_posts
+from etl.assets.table_schema import table_metadata
 from etl.resources import PostsFolder
 from etl.warehouse import loads
 from etl.warehouse.connection import open_warehouse
@@ -25,6 +26,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duck
         total = conn.execute("SELECT count(*) FROM article").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM rejected_post").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/article_preview.sql"), {"loaded_at": now})
+        schema = table_metadata(conn, "article", "rejected_post")
     for path, reason in summary.rejected:
         context.log.warning(f"rejected {path}: {reason}")
     return dg.MaterializeResult(metadata={
@@ -36,6 +38,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duck
         ),
         "dagster/row_count": total,
         "preview": preview,
+        **schema,
     })
 
 
@@ -48,6 +51,7 @@ def article_tags(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> d
         touched = loads.publish(conn, "publish_article_tags.sql")
         total = conn.execute("SELECT count(*) FROM article_tag").fetchone()[0]
         tags = conn.execute("SELECT count(*) FROM tag").fetchone()[0]
+        schema = table_metadata(conn, "article_tag", "tag")
     return dg.MaterializeResult(metadata={
-        "articles_updated": touched, "tags": tags, "dagster/row_count": total,
+        "articles_updated": touched, "tags": tags, "dagster/row_count": total, **schema,
     })

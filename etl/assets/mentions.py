@@ -3,6 +3,7 @@ from dagster_duckdb import DuckDBResource
 
 from etl.assets.articles import articles
 from etl.assets.common import TABLE_ASSET, markdown_table
+from etl.assets.table_schema import table_metadata
 from etl.warehouse import loads
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.sql import read_sql
@@ -17,8 +18,9 @@ def stock_mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
         touched = loads.publish(conn, "publish_stock_mentions.sql")
         total = conn.execute("SELECT count(*) FROM stock_mention").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/mention_preview.sql"))
+        schema = table_metadata(conn, "stock_mention")
     return dg.MaterializeResult(metadata={
-        "articles_updated": touched, "dagster/row_count": total, "most_mentioned": preview,
+        "articles_updated": touched, "dagster/row_count": total, "most_mentioned": preview, **schema,
     })
 
 
@@ -29,4 +31,5 @@ def stock_mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
 def securities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with open_warehouse(duckdb.database) as conn:
         total = loads.rebuild_securities(conn)
-    return dg.MaterializeResult(metadata={"dagster/row_count": total})
+        schema = table_metadata(conn, "security")
+    return dg.MaterializeResult(metadata={"dagster/row_count": total, **schema})

@@ -2,6 +2,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from etl.assets.common import WAREHOUSE_ASSET, run_window, utc_now
+from etl.assets.table_schema import table_metadata
 from etl.resources import PostsFolder
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.ingest import ingest_files
@@ -19,6 +20,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duc
     with open_warehouse(duckdb.database) as conn:
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now())
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
+        schema = table_metadata(conn, "raw_post")
     context.log.info(
         f"{summary.files_seen} files in {window.start}..{window.end}: {len(summary.new)} new, "
         f"{len(summary.changed)} changed, {summary.unchanged} unchanged, {len(summary.deleted)} deleted"
@@ -34,6 +36,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duc
         "articles_queued": summary.queued_articles,
         "rows_written": len(summary.new) + len(summary.changed),
         "dagster/row_count": total,
+        **schema,
         "changed_files_sample": dg.MetadataValue.md(
             "\n".join(f"- `{p}`" for p in (summary.new + summary.changed + summary.deleted)[:SAMPLE_LIMIT])
             or "_none_"

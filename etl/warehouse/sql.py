@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -30,3 +31,49 @@ def run_script(conn, relative_path: str, params: dict | None = None) -> None:
         body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
         if body:
             conn.execute(body, {k: v for k, v in params.items() if f"${k}" in body})
+
+
+_CREATES = re.compile(
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)",
+    re.I | re.M,
+)
+_READS = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_]*)", re.I)
+
+
+def view_files() -> list[Path]:
+    """The analyst views, one `CREATE OR REPLACE VIEW` per file, in the order they must be applied
+    (a view may read the views of earlier files)."""
+    return sorted((SQL_DIR / "views").glob("*.sql"))
+
+
+def created_names(path: Path) -> list[str]:
+    """Tables and views a `.sql` file creates, in the order it creates them."""
+    return _CREATES.findall(_without_comments(path.read_text(encoding="utf-8")))
+
+
+def view_name(path: Path) -> str:
+    names = created_names(path)
+    if len(names) != 1:
+        raise ValueError(f"{path} must create exactly one view, not {names}")
+    return names[0]
+
+
+def relations_read(path: Path, known: set[str]) -> list[str]:
+    """The tables and views (among `known`) a view file reads: names after FROM or JOIN in its
+    CREATE statement (not in the COMMENT ON texts after it); CTE names are not in `known`."""
+    create = _without_comments(path.read_text(encoding="utf-8")).split(";", 1)[0]
+    return sorted((set(_READS.findall(create)) & known) - {view_name(path)})
+
+
+def apply_views(conn) -> list[str]:
+    """Create or replace every analyst view and its comments; returns the view names in order.
+    Run it in a transaction so readers never see half the views replaced."""
+    names = []
+    for path in view_files():
+        conn.execute(path.read_text(encoding="utf-8"))
+        names.append(view_name(path))
+    return names
+
+
+def _without_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())

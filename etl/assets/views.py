@@ -1,0 +1,129 @@
+"""The analyst layer: every view in sql/views/ as its own Dagster asset, downstream of the assets
+that write the tables it reads (so the asset graph shows each view's lineage), applied together by
+one step, `analyst_views`, which is also the asset the analyst snapshot waits for."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from etl.assets.articles import article_tags, articles
+from etl.assets.common import WAREHOUSE_ASSET
+from etl.assets.mentions import securities, stock_mentions
+from etl.assets.raw_posts import raw_posts
+from etl.assets.table_schema import column_schema
+from etl.query import cell_text
+from etl.settings import REPO_ROOT
+from etl.warehouse import catalog
+from etl.warehouse.connection import open_warehouse
+from etl.warehouse.loads import transaction
+from etl.warehouse.sql import apply_views, created_names, read_sql, relations_read, schema_files, view_files, view_name
+
+TABLE_ASSETS: dict[str, dg.AssetsDefinition] = {
+    "raw_post": raw_posts,
+    "article": articles,
+    "rejected_post": articles,
+    "tag": article_tags,
+    "article_tag": article_tags,
+    "stock_mention": stock_mentions,
+    "security": securities,
+}
+"""The asset that writes each table a view may read."""
+
+# Views are replaced whole whatever dates a run covers, so they are not partitioned; they share the
+# one-writer pool and the owners of the warehouse assets.
+VIEW_ASSET = dict(group_name="analyst", owners=WAREHOUSE_ASSET["owners"], kinds={"duckdb", "sql"})
+PREVIEW_CELL_CHARS = 40
+
+
+def _header(path) -> str:
+    """The comment a view file starts with: what one row of the view is."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines)
+
+
+def _view_specs() -> list[dg.AssetSpec]:
+    views = {view_name(path): path for path in view_files()}
+    tables = {name for path in schema_files() for name in created_names(path)}
+    specs = []
+    for name, path in views.items():
+        reads = relations_read(path, tables | set(views))
+        unmapped = [r for r in reads if r not in views and r not in TABLE_ASSETS]
+        if unmapped:
+            raise ValueError(f"view {name} reads {unmapped}: add the asset that writes it to TABLE_ASSETS")
+        specs.append(dg.AssetSpec(
+            key=name,
+            deps=[dg.AssetKey(r) if r in views else TABLE_ASSETS[r].key for r in reads],
+            description=_header(path),
+            metadata={
+                "dagster/table_name": f"main.{name}",
+                "sql_file": dg.MetadataValue.path(str(path.relative_to(REPO_ROOT))),
+                "reads": ", ".join(reads),
+            },
+            **VIEW_ASSET,
+        ))
+    return specs
+
+
+VIEW_SPECS = _view_specs()
+
+
+def _preview(conn, name: str) -> dg.MetadataValue:
+    """The view's first rows as a Markdown table, long cells cut short."""
+    cursor = conn.execute(read_sql("metadata/view_preview.sql"), {"view": name})
+    columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    if not rows:
+        return dg.MetadataValue.md("_no rows_")
+
+    def cell(value) -> str:
+        text = "NULL" if value is None else " ".join(cell_text(value).split())
+        text = text if len(text) <= PREVIEW_CELL_CHARS else text[: PREVIEW_CELL_CHARS - 1] + "…"
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+@dg.multi_asset(
+    name="analyst_views",
+    specs=[
+        *VIEW_SPECS,
+        dg.AssetSpec(
+            "analyst_views",
+            deps=[*VIEW_SPECS, securities, article_tags],
+            description=(
+                "Every analyst view in sql/views/ (re)created in the warehouse, in one transaction, "
+                "after the tables they read are written: daily and 7-day security mentions, "
+                "co-mentions, media and tag activity, a flattened article search view."
+            ),
+            **VIEW_ASSET,
+        ),
+    ],
+    pool=WAREHOUSE_ASSET["pool"],
+)
+def analyst_views(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.MaterializeResult]:
+    with open_warehouse(duckdb.database) as conn:
+        with transaction(conn):
+            names = apply_views(conn)
+        relations = catalog.describe(conn, names)
+        counts = {}
+        for name in names:
+            counts[name] = conn.execute(read_sql("metadata/view_row_count.sql"), {"view": name}).fetchall()[0][0]
+            yield dg.MaterializeResult(asset_key=name, metadata={
+                "dagster/column_schema": column_schema(relations[name]),
+                "dagster/row_count": counts[name],
+                "preview": _preview(conn, name),
+            })
+    reads = {spec.key.to_user_string(): spec.metadata["reads"] for spec in VIEW_SPECS}
+    yield dg.MaterializeResult(asset_key="analyst_views", metadata={
+        "views": len(names),
+        "view_rows": dg.MetadataValue.md(
+            "| view | rows | reads |\n|---|---:|---|\n"
+            + "\n".join(f"| `{name}` | {counts[name]} | {reads.get(name, '')} |" for name in names)
+        ),
+    })

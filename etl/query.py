@@ -1,0 +1,157 @@
+"""`etl sql`: run a query against the analysts' database and print the result as a table, CSV or JSON.
+
+The database is the read-only snapshot published after each load (`Settings.analyst_db`), else the
+warehouse itself, always opened read-only; `--db` names another file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import duckdb
+
+from etl.settings import Settings
+
+MAX_CELL_WIDTH = 60
+"""Table format only: longer cells are cut with …; CSV and JSON carry the whole value."""
+FORMATS = ("table", "csv", "json")
+
+
+class QueryError(RuntimeError):
+    """What went wrong, in words that say what to do next."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+
+
+def analyst_database(settings: Settings, override: str | Path | None = None) -> Path:
+    """`--db` when given, else the analyst snapshot when it exists, else the warehouse."""
+    if override:
+        path = Path(override).expanduser().resolve()
+        if not path.is_file():
+            raise QueryError(f"database {path} does not exist")
+        return path
+    for path in (settings.analyst_db, settings.warehouse):
+        if path.is_file():
+            return path
+    raise QueryError(
+        f"no warehouse yet: neither the analyst snapshot {settings.analyst_db} nor the warehouse "
+        f"{settings.warehouse} exists; run etl load first"
+    )
+
+
+def run_query(database: Path, sql: str) -> QueryResult:
+    """Run `sql` (one statement, or several: the last one's rows are returned) read-only."""
+    try:
+        conn = duckdb.connect(str(database), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise QueryError(f"{database} is being written by a load; try again when it ends ({exc})") from exc
+        raise QueryError(f"cannot open {database}: {exc}") from exc
+    try:
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return QueryResult(columns, cursor.fetchall() if columns else [])
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).strip()) from exc
+    finally:
+        conn.close()
+
+
+def render(result: QueryResult, fmt: str = "table") -> str:
+    return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](result)
+
+
+def _plain(value):
+    """A JSON-ready value: dates as ISO text, decimals as numbers, lists and structs kept."""
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (timedelta, UUID)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def cell_text(value) -> str:
+    """One non-NULL cell as text: dates in ISO form, lists and structs as JSON."""
+    value = _plain(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def render_json(result: QueryResult) -> str:
+    rows = [{c: _plain(v) for c, v in zip(result.columns, row)} for row in result.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def render_csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows(["" if v is None else cell_text(v) for v in row] for row in result.rows)
+    return out.getvalue().rstrip("\n")
+
+
+def display_width(text: str) -> int:
+    """Terminal columns a string takes: CJK and other wide characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split()) if "\n" in text or "\t" in text else text
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def render_table(result: QueryResult) -> str:
+    """An aligned text table with a header rule, numbers right-aligned, NULL shown as NULL."""
+    if not result.columns:
+        return "OK"
+    numeric = [
+        all(isinstance(row[i], (int, float, Decimal)) and not isinstance(row[i], bool)
+            for row in result.rows if row[i] is not None) and any(row[i] is not None for row in result.rows)
+        for i in range(len(result.columns))
+    ]
+    cells = [[_cut("NULL" if v is None else cell_text(v), MAX_CELL_WIDTH) for v in row] for row in result.rows]
+    widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
+    lines = [
+        "  ".join(_pad(c, w, n) for c, w, n in zip(result.columns, widths, numeric)).rstrip(),
+        "  ".join("-" * w for w in widths),
+        *("  ".join(_pad(v, w, n) for v, w, n in zip(row, widths, numeric)).rstrip() for row in cells),
+    ]
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines)
