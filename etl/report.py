@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
 from etl.warehouse.sql import read_sql
@@ -26,12 +27,14 @@ def print_load_report(result, warehouse: Path) -> int:
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
-    checks = [e.get_asset_check_evaluation_data() for e in result.get_asset_check_evaluations()] \
-        if hasattr(result, "get_asset_check_evaluations") else []
+    # ExecuteInProcessResult returns the AssetCheckEvaluation records themselves.
+    checks = list(result.get_asset_check_evaluations()) if hasattr(result, "get_asset_check_evaluations") else []
     failed_blocking = []
     if checks:
         passed = sum(c.passed for c in checks)
-        print(f"Checks: {passed} passed, {len(checks) - passed} failed")
+        warned = sum(not c.passed and c.severity == dg.AssetCheckSeverity.WARN for c in checks)
+        print(f"Checks: {passed} passed, {len(checks) - passed} failed "
+              f"({len(checks) - passed - warned} ERROR, {warned} WARN)")
         for check in checks:
             if not check.passed:
                 severity = check.severity.value if check.severity else "ERROR"
