@@ -8,11 +8,18 @@ from etl.assets.articles import article_tags, articles
 from etl.assets.mentions import securities, stock_mentions
 from etl.assets.raw_posts import raw_posts
 from etl.assets.views import analyst_views
+from etl.assets.snapshot import build_analyst_snapshot
+from etl.automation.schedules import daily_newest_posts
+from etl.automation.sensors import load_run_failures, posts_folder_sensor
 from etl.checks.asset_checks import QUALITY_CHECKS
 from etl.resources import default_resources
 
 WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
 WAREHOUSE_CHECKS: list = [*QUALITY_CHECKS]  # Great Expectations suites per table (etl/checks)
+
+# The last step of every load, downstream of all the above (analyst_views when present): the
+# load_run audit row and the analysts' read-only snapshot. Keep this line after the list is complete.
+WAREHOUSE_ASSETS.append(build_analyst_snapshot(WAREHOUSE_ASSETS))
 
 load_warehouse = dg.define_asset_job(
     "load_warehouse",
@@ -24,5 +31,11 @@ defs = dg.Definitions(
     assets=WAREHOUSE_ASSETS,
     asset_checks=WAREHOUSE_CHECKS,
     jobs=[load_warehouse],
+    schedules=[daily_newest_posts],
+    sensors=[posts_folder_sensor, load_run_failures],
     resources=default_resources(),
+    # Every step writes the one DuckDB file, so the `duckdb` pool runs them one at a time anyway: one
+    # process per run instead of one per step saves a Python start (and a Great Expectations import)
+    # per step, which is most of a small load's time.
+    executor=dg.in_process_executor,
 )

@@ -1,0 +1,96 @@
+"""What the warehouse publishes when a load ends: the `load_run` audit row and the read-only
+snapshot analysts open (`etl.settings.analyst_db_for`). Plain functions over an open connection."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from pathlib import Path
+
+from etl.warehouse.sql import read_sql
+
+SNAPSHOT_ALIAS = "analyst_snapshot_tmp"
+"""Name the temporary snapshot file is attached under while it is written."""
+
+SNAPSHOT_STORAGE_VERSION = "v1.5.0"
+"""On-disk format of the snapshot: the duckdb 1.5 CLI (PyPI `duckdb-cli`) reads it, and so does
+duckdb 2.0. The warehouse itself is written in duckdb 2.0's own format, which 1.5 cannot read."""
+
+
+@dataclass
+class LoadRunRow:
+    """One row of `load_run` (see sql/schema/090_load_run.sql for what each field means)."""
+
+    run_id: str
+    trigger: str
+    status: str
+    finished_at: datetime
+    recorded_by: str
+    job_name: str | None = None
+    partition_start: date | None = None
+    partition_end: date | None = None
+    started_at: datetime | None = None
+    files_seen: int | None = None
+    files_new: int | None = None
+    files_changed: int | None = None
+    files_unchanged: int | None = None
+    files_deleted: int | None = None
+    files_rejected: int | None = None
+    checks_passed: int | None = None
+    checks_failed: int | None = None
+    failed_checks: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def table_rows(conn) -> dict[str, int]:
+    """Rows per warehouse table, as `etl load` reports them."""
+    return {table: rows for table, rows in conn.execute(read_sql("metadata/table_counts.sql")).fetchall()}
+
+
+def record_load_run(conn, row: LoadRunRow) -> None:
+    """Insert (or replace: a run that later fails overwrites its success) the run's audit row."""
+    params = {f.name: getattr(row, f.name) for f in fields(LoadRunRow)}
+    counts = table_rows(conn)
+    params["table_names"], params["table_counts"] = list(counts), list(counts.values())
+    conn.execute(read_sql("load/record_load_run.sql"), params)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    size_bytes: int
+    tables: int
+    views: int
+
+
+def _quote_identifier(name: str) -> str:
+    # A catalog name cannot be a bound parameter; this is the one identifier we splice in.
+    return '"' + name.replace('"', '""') + '"'
+
+
+def publish_snapshot(conn, target: Path) -> Snapshot:
+    """Copy the whole warehouse (tables, views, comments) into `target`, atomically.
+
+    The copy is written to `<target>.tmp` in the same folder and then renamed over `target`
+    (`os.replace`, atomic on one file system). An analyst who has the old snapshot open keeps
+    reading the old file, whole and consistent; every connection opened after the rename sees
+    the new one. The caller holds the warehouse's write connection, so no load changes the
+    warehouse while it is copied and no second publisher writes the same temporary file."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    source = conn.execute("SELECT current_database()").fetchone()[0]
+    conn.execute(read_sql("publish/attach_snapshot.sql"), [str(tmp)])
+    try:
+        conn.execute(f"COPY FROM DATABASE {_quote_identifier(source)} TO {SNAPSHOT_ALIAS}")
+        tables, views = conn.execute(read_sql("publish/snapshot_objects.sql"), [SNAPSHOT_ALIAS]).fetchone()
+    except BaseException:
+        conn.execute(f"DETACH {SNAPSHOT_ALIAS}")
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.execute(f"DETACH {SNAPSHOT_ALIAS}")
+    os.replace(tmp, target)
+    return Snapshot(path=target, size_bytes=target.stat().st_size, tables=tables, views=views)

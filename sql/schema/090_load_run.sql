@@ -1,0 +1,44 @@
+-- Audit: one row per Dagster run that loaded the warehouse, written when the run ends.
+CREATE TABLE IF NOT EXISTS load_run (
+    run_id                  VARCHAR     NOT NULL PRIMARY KEY,
+    trigger                 VARCHAR     NOT NULL,
+    job_name                VARCHAR,
+    partition_start         DATE,
+    partition_end           DATE,
+    started_at              TIMESTAMPTZ,
+    finished_at             TIMESTAMPTZ NOT NULL,
+    status                  VARCHAR     NOT NULL,
+    files_seen              BIGINT,
+    files_new               BIGINT,
+    files_changed           BIGINT,
+    files_unchanged         BIGINT,
+    files_deleted           BIGINT,
+    files_rejected          BIGINT,
+    table_rows              MAP(VARCHAR, BIGINT),
+    checks_passed           INTEGER,
+    checks_failed           INTEGER,
+    failed_checks           VARCHAR[],
+    error                   VARCHAR,
+    recorded_by             VARCHAR     NOT NULL
+);
+COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor or etl load), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor.';
+COMMENT ON COLUMN load_run.run_id IS 'Dagster run id; the Dagster UI shows the run at /runs/<run_id>.';
+COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI or a backfill from it), schedule, sensor or cli (etl load), from the run tag etl/trigger.';
+COMMENT ON COLUMN load_run.job_name IS 'Dagster job of the run (load_warehouse, or __ASSET_JOB for a selection materialized from the UI or etl load).';
+COMMENT ON COLUMN load_run.partition_start IS 'First daily partition (post date, Asia/Shanghai) the run covered.';
+COMMENT ON COLUMN load_run.partition_end IS 'Last daily partition the run covered (inclusive).';
+COMMENT ON COLUMN load_run.started_at IS 'When the run started executing (after waiting in the run queue); NULL if it never started.';
+COMMENT ON COLUMN load_run.finished_at IS 'When the row was written: the end of the run.';
+COMMENT ON COLUMN load_run.status IS 'success (the load committed and the analyst snapshot was published), failure or canceled.';
+COMMENT ON COLUMN load_run.files_seen IS 'Post files in the run''s dates (raw_posts); NULL when raw_posts did not run.';
+COMMENT ON COLUMN load_run.files_new IS 'Files whose path the warehouse had not seen before.';
+COMMENT ON COLUMN load_run.files_changed IS 'Files whose content changed since the last load (a new raw_post version).';
+COMMENT ON COLUMN load_run.files_unchanged IS 'Files with the same path and SHA-256 as last time: only marked seen.';
+COMMENT ON COLUMN load_run.files_deleted IS 'Files gone from the posts folder since the last load (marked, never erased).';
+COMMENT ON COLUMN load_run.files_rejected IS 'Files this run sent to rejected_post (articles step); NULL when articles did not run.';
+COMMENT ON COLUMN load_run.table_rows IS 'Rows per warehouse table when the run ended, e.g. {article: 1200, security: 310}.';
+COMMENT ON COLUMN load_run.checks_passed IS 'Data-quality checks of this run that passed (evaluated before the row was written).';
+COMMENT ON COLUMN load_run.checks_failed IS 'Data-quality checks of this run that failed.';
+COMMENT ON COLUMN load_run.failed_checks IS 'asset.check names of the failed checks.';
+COMMENT ON COLUMN load_run.error IS 'For a failed run: the failed steps and the first error message.';
+COMMENT ON COLUMN load_run.recorded_by IS 'What wrote the row: analyst_snapshot (end of a good load) or load_run_failures (run failure sensor).';

@@ -1,0 +1,96 @@
+"""Two loads started together on one real Dagster instance (the repository's dagster.yaml in a temp
+DAGSTER_HOME) both succeed: the `duckdb` pool lets one warehouse step run at a time across runs.
+(The run queue, which the daemon enforces for UI, schedule and sensor runs, is proven in
+test_dagster_instance.py.)"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.instance.ref import InstanceRef
+
+from tests.e2e.posts_factory import sample_folder
+from tests.integration.test_analyst_snapshot import read
+
+REPO = Path(__file__).resolve().parents[2]
+LOCK_ERRORS = ("WarehouseLockedError", "Could not set lock", "Conflicting lock")
+STEP_END = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_SKIPPED}
+
+
+def step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float, float, str, str]]:
+    """(start, end, run_id, step) of every step that ran."""
+    starts, windows = {}, []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type in STEP_END and event.step_key in starts:
+            windows.append((starts[event.step_key], entry.timestamp, run_id, event.step_key))
+    return windows
+
+
+LOAD = """
+import sys
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+from etl.definitions import WAREHOUSE_ASSETS
+from etl.resources import PostsFolder
+
+by_name = {k.to_user_string(): a for a in WAREHOUSE_ASSETS for k in a.keys}
+result = dg.materialize(
+    [by_name["raw_posts"], by_name["articles"], by_name["analyst_snapshot"]],
+    instance=dg.DagsterInstance.get(),
+    tags={"dagster/asset_partition_range_start": "2021-12-31", "dagster/asset_partition_range_end": "2022-01-03",
+          "etl/trigger": "cli"},
+    resources={"posts": PostsFolder(path=sys.argv[1], max_post_bytes=1 << 20, workers=1),
+               "duckdb": DuckDBResource(database=sys.argv[2])},
+    raise_on_error=False,
+)
+sys.exit(0 if result.success else 1)
+"""
+
+
+def test_two_runs_together_take_turns_on_the_warehouse(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    posts, warehouse = sample_folder(tmp_path / "posts"), tmp_path / "warehouse.duckdb"
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))):
+        pass  # create the instance's storage once: two processes doing it at once race on its schema
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    env.pop("ETL_ANALYST_DB", None)
+    command = [sys.executable, "-c", LOAD, str(posts), str(warehouse)]
+    loads = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for _ in range(2)]
+    outputs = []
+    for load in loads:
+        try:
+            outputs.append(load.communicate(timeout=300)[0])
+        finally:
+            load.kill()
+    for load, output in zip(loads, outputs):
+        assert load.returncode == 0, output
+        assert not any(m in output for m in LOCK_ERRORS), output
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = instance.get_runs()
+        assert len(runs) == 2 and {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
+        windows = sorted(w for run in runs for w in step_windows(instance, run.run_id))
+        blocked = [e for run in runs for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+                   if "blocked by limit for pool duckdb" in (e.message or "")]
+        slots = instance.event_log_storage.get_concurrency_info("duckdb").slot_count
+    assert slots == 1
+    assert len(windows) == 2 * 3
+    for earlier, later in zip(windows, windows[1:]):  # no two warehouse steps ever ran at once
+        assert earlier[1] <= later[0], f"{earlier} overlaps {later}"
+    run_spans = [(min(w[0] for w in windows if w[2] == r.run_id), max(w[1] for w in windows if w[2] == r.run_id))
+                 for r in runs]
+    runs_overlapped = min(end for _, end in run_spans) > max(start for start, _ in run_spans)
+    assert runs_overlapped and blocked  # the runs really were concurrent, and the pool made one wait
+    assert read(warehouse, "SELECT count(*), count(DISTINCT run_id) FROM load_run WHERE status = 'success'") == [(2, 2)]
+    assert read(warehouse, "SELECT count(*) FROM article") == [(4,)]
