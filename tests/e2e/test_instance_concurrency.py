@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -35,16 +36,22 @@ def step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float,
 
 
 LOAD = """
+import os
 import sys
+import time
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 from etl.definitions import WAREHOUSE_ASSETS
 from etl.resources import PostsFolder
 
 by_name = {k.to_user_string(): a for a in WAREHOUSE_ASSETS for k in a.keys}
+instance = dg.DagsterInstance.get()
+open(sys.argv[3] + ".ready", "w").close()
+while not os.path.exists(sys.argv[3]):  # both runs start at the same moment, whatever the import times
+    time.sleep(0.05)
 result = dg.materialize(
     [by_name["raw_posts"], by_name["articles"], by_name["analyst_snapshot"]],
-    instance=dg.DagsterInstance.get(),
+    instance=instance,
     tags={"dagster/asset_partition_range_start": "2021-12-31", "dagster/asset_partition_range_end": "2022-01-03",
           "etl/trigger": "cli"},
     resources={"posts": PostsFolder(path=sys.argv[1], max_post_bytes=1 << 20, workers=1),
@@ -64,15 +71,28 @@ def test_two_runs_together_take_turns_on_the_warehouse(tmp_path):
         pass  # create the instance's storage once: two processes doing it at once race on its schema
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     env.pop("ETL_ANALYST_DB", None)
-    command = [sys.executable, "-c", LOAD, str(posts), str(warehouse)]
-    loads = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-             for _ in range(2)]
-    outputs = []
-    for load in loads:
-        try:
-            outputs.append(load.communicate(timeout=300)[0])
-        finally:
+    go = tmp_path / "go"
+    logs = [tmp_path / f"load{i}.log" for i in range(2)]
+    loads = []
+    try:
+        for i, log in enumerate(logs):
+            with open(log, "wb") as out:  # a file, not a pipe: a full pipe would stall a run holding the slot
+                loads.append(subprocess.Popen([sys.executable, "-c", LOAD, str(posts), str(warehouse), f"{go}{i}"],
+                                              env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT))
+        deadline = time.monotonic() + 120
+        while not all(Path(f"{go}{i}.ready").exists() for i in range(2)):
+            assert time.monotonic() < deadline and all(l.poll() is None for l in loads), \
+                "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
+            time.sleep(0.05)
+        for i in range(2):
+            Path(f"{go}{i}").touch()
+        for load in loads:
+            load.wait(timeout=300)
+    finally:
+        for load in loads:
             load.kill()
+            load.wait()
+    outputs = [log.read_text(errors="replace") for log in logs]
     for load, output in zip(loads, outputs):
         assert load.returncode == 0, output
         assert not any(m in output for m in LOCK_ERRORS), output
