@@ -41,7 +41,7 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli"):
         instance=instance,
         resources={
             "posts": PostsFolder(path=str(posts_dir), max_post_bytes=settings.max_post_bytes,
-                                 workers=settings.workers),
+                                 workers=settings.workers, hash_every_file=settings.hash_every_file),
             "duckdb": DuckDBResource(database=str(warehouse)),
         },
         tags={

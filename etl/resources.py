@@ -16,6 +16,8 @@ class PostsFolder(dg.ConfigurableResource):
     path: str
     max_post_bytes: int
     workers: int
+    hash_every_file: bool = False
+    """Read and hash every file instead of trusting an unchanged path, size and mtime."""
 
     @property
     def root(self) -> Path:
@@ -26,6 +28,6 @@ def default_resources() -> dict:
     settings = load_settings()
     return {
         "posts": PostsFolder(path=str(settings.posts_dir), max_post_bytes=settings.max_post_bytes,
-                             workers=settings.workers),
+                             workers=settings.workers, hash_every_file=settings.hash_every_file),
         "duckdb": DuckDBResource(database=str(settings.warehouse)),
     }

@@ -18,6 +18,8 @@ class Settings:
     warehouse: Path
     max_post_bytes: int
     workers: int
+    hash_every_file: bool
+    """Read and hash every file, even one whose path, size and mtime say it is unchanged."""
 
     @property
     def analyst_db(self) -> Path:
@@ -37,4 +39,5 @@ def load_settings() -> Settings:
         # Real posts stay under 30 KB; a multi-megabyte "post" is a mistake worth a human's look.
         max_post_bytes=int(os.environ.get("ETL_MAX_POST_BYTES", 2 * 1024 * 1024)),
         workers=int(os.environ.get("ETL_WORKERS", os.cpu_count() or 1)),
+        hash_every_file=os.environ.get("ETL_HASH_EVERY_FILE", "") not in ("", "0"),
     )

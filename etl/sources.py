@@ -5,26 +5,35 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from etl.posts.identity import identify
+from etl.posts.identity import PostIdentity, identify
 
 UNREADABLE = "unreadable"
 """`content_sha256` of a file that could not be read: there are no bytes to hash."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     post_path: str
     """Relative to the posts folder, forward slashes: the file's identity in the warehouse."""
-    abs_path: Path
+    abs_path: str
+    identity: PostIdentity
+    """Article and dates the file name gives (`identify(post_path)`), worked out once per scan."""
 
     @property
     def name_date(self) -> date | None:
-        return identify(self.post_path).name_date
+        return self.identity.name_date
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What `stat` says about a file: with the path, enough to tell it has not been rewritten."""
+
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class FileVersion:
     data: bytes
     error: str | None = None
     """Why the file could not be read (permissions, symlink loop); `data` is empty then."""
+    stamp: FileStamp | None = None
+    """Size and modification time taken just before the bytes were read; None if unreadable."""
 
     @property
     def post_path(self) -> str:
@@ -45,36 +56,64 @@ def discover(posts_dir: Path) -> list[SourceFile]:
     posts_dir = Path(posts_dir)
     if not posts_dir.is_dir():
         raise FileNotFoundError(f"posts folder {posts_dir} does not exist or is not a folder")
+    base = os.fspath(posts_dir)
     found: list[SourceFile] = []
     visited: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(posts_dir, followlinks=True):
-        stat = os.stat(root)
-        if (stat.st_dev, stat.st_ino) in visited:
+    for root, dirs, files in os.walk(base, followlinks=True):
+        folder = os.stat(root)
+        if (folder.st_dev, folder.st_ino) in visited:
             dirs[:] = []
             continue
-        visited.add((stat.st_dev, stat.st_ino))
+        visited.add((folder.st_dev, folder.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel_root = Path(root).relative_to(posts_dir)
+        # Plain string work: a Path per file costs more than the rest of the scan.
+        prefix = "" if root == base else root[len(base) + 1 :].replace(os.sep, "/") + "/"
         for name in files:
             if name.lower().endswith(".md"):
-                found.append(SourceFile((rel_root / name).as_posix(), Path(root) / name))
-    return sorted(found, key=lambda f: f.post_path)
+                post_path = prefix + name
+                found.append(SourceFile(post_path, root + os.sep + name, identify(post_path)))
+    found.sort(key=lambda f: f.post_path)
+    return found
+
+
+def stamp_of(source: SourceFile) -> FileStamp | None:
+    """The file's size and mtime, or None when it cannot be stat'ed (reading it will say why)."""
+    try:
+        info = os.stat(source.abs_path)
+    except OSError:
+        return None
+    return FileStamp(info.st_size, info.st_mtime_ns)
 
 
 def read_file(source: SourceFile) -> FileVersion:
     try:
+        info = os.stat(source.abs_path)
         # A FIFO or device named *.md would block or stream forever: only regular files are posts.
-        if not stat.S_ISREG(os.stat(source.abs_path).st_mode):
+        if not stat.S_ISREG(info.st_mode):
             return FileVersion(source, UNREADABLE, b"", "cannot read file: not a regular file")
-        data = source.abs_path.read_bytes()
+        data = _read_whole(source.abs_path, info.st_size)
     except OSError as exc:
         return FileVersion(source, UNREADABLE, b"", f"cannot read file: {exc.strerror or exc}")
-    return FileVersion(source, hashlib.sha256(data).hexdigest(), data)
+    # Stat before reading: a write in between leaves a stamp older than the bytes, so the next load
+    # sees a different stamp and hashes the file again, never the other way round.
+    return FileVersion(source, hashlib.sha256(data).hexdigest(), data,
+                       stamp=FileStamp(info.st_size, info.st_mtime_ns))
 
 
-def read_all(sources: list[SourceFile], threads: int = 8) -> list[FileVersion]:
-    """Read and hash files on a few threads: both release the GIL, so the disk and the cores overlap."""
-    if len(sources) < 64:
-        return [read_file(s) for s in sources]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(read_file, sources, chunksize=256))
+def _read_whole(path: str, expected_size: int) -> bytes:
+    """The file's bytes with plain system calls: a buffered file object costs more than reading a post."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        # One read of the size stat gave (and one more byte), then on until the end in case it grew.
+        while chunk := os.read(fd, expected_size + 1 if not chunks else 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_all(sources: list[SourceFile]) -> list[FileVersion]:
+    """Read and hash files one after the other. A post is small (a few KB, about 40 µs to open, read
+    and hash): threads only fight over the GIL between such short calls (measured 3x slower)."""
+    return [read_file(s) for s in sources]

@@ -8,9 +8,11 @@ which are site chrome and never article text.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 _LINK_LINE = re.compile(r"^<(\S*)>$")
 _NAV_LINE = re.compile(r"^(?:\s*[｜|]?\s*\[返回[^\]]*\]\([^)]*\))+\s*$")
@@ -20,8 +22,15 @@ _ATTRIBUTION = re.compile(r"^[（(]\s*文章来源[:：]\s*(.*?)\s*[）)]$", re.
 _PLAIN_ATTRIBUTION = re.compile(r"[（(]\s*文章来源[:：]\s*([^）)]*?)\s*[）)]\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_BLOCK_TAGS = ("p", "div", "center", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote")
-
+_BLOCK_TAGS = frozenset(("p", "div", "center", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote"))
+_DROPPED_TAGS = frozenset(("script", "style", "img"))
+_HIDDEN_STYLES = ("display:none", "display: none")
+# How BeautifulSoup stores the strings lxml reports, which `_BodyText` reproduces:
+_NOT_TEXT_TAGS = frozenset(("script", "style", "template", "rt", "rp"))
+"""Strings inside these are scripts, templates or ruby annotations: `get_text()` leaves them out."""
+_VERBATIM_TAGS = frozenset(("pre", "textarea"))
+"""Inside these a whitespace-only string is kept as written; elsewhere it becomes one newline or space."""
+_ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
 
 @dataclass(frozen=True)
 class Body:
@@ -74,19 +83,156 @@ def parse_body(body: str) -> Body:
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Clean text and attribution of an EastMoney HTML body."""
-    soup = BeautifulSoup(_CHART_BLOCK.sub("", html), "lxml")
+    markup = _CHART_BLOCK.sub("", html)
+    parser = _html_parser()
+    try:
+        parser.feed(markup[1:] if markup.startswith("\ufeff") else markup)
+        text, attributions = parser.close()
+    except BaseException:
+        _PER_THREAD.html_parser = None  # a parse that failed half-way may leave state behind
+        raise
     media = None
-    for attribution in soup.select("p.em_media"):
-        found = _ATTRIBUTION.match(attribution.get_text().strip())
-        media = (found.group(1) if found else attribution.get_text().strip()) or media
-        attribution.decompose()
-    for hidden in soup.select('[style*="display:none"], [style*="display: none"], script, style, img'):
-        hidden.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCK_TAGS):
-        block.append("\n\n")
-    return _clean_text(soup.get_text()), media
+    for attribution in attributions:
+        found = _ATTRIBUTION.match(attribution)
+        media = (found.group(1) if found else attribution) or media
+    return _clean_text(text), media
+
+
+_PER_THREAD = threading.local()
+
+
+def _html_parser() -> etree.HTMLParser:
+    """One parser per thread (lxml parsers are not thread-safe), reused: creating one costs more
+    than parsing a short body."""
+    parser = getattr(_PER_THREAD, "html_parser", None)
+    if parser is None:
+        parser = _PER_THREAD.html_parser = etree.HTMLParser(target=_BodyText(), recover=True)
+    return parser
+
+
+class _OpenElement(NamedTuple):
+    tag: str
+    dropped: bool
+    """Left out of the text: the element is hidden, an attribution, a script, style or image, or
+    inside one; or a `<br>`, which stands for a line break whatever it holds."""
+    not_text: bool
+    verbatim: bool
+    block: bool
+    """A kept block element: the text gets a blank line where it ends."""
+    reads_attribution: bool
+    """The attribution paragraph whose strings are being collected."""
+    in_template: bool
+    """Inside a `<template>`, whose content CSS selectors do not see: nothing there is dropped by them."""
+
+
+_DOCUMENT = _OpenElement("", dropped=False, not_text=False, verbatim=False, block=False, reads_attribution=False,
+                         in_template=False)
+
+
+class _BodyText:
+    """lxml parser target that keeps an HTML body's text as the events arrive, no tree built.
+
+    The result is what BeautifulSoup (lxml builder) gave for the same body after dropping
+    attributions (`p.em_media`), hidden elements, scripts, styles and images, turning `<br>` into
+    a newline and ending blocks with a blank line, then `get_text()`: lxml reports the same events
+    to this target as to BeautifulSoup, and the strings are cut, typed and closed by its rules,
+    without the cost of a BeautifulSoup object per node.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._text: list[str] = []
+        self._attributions: list[str] = []
+        self._open: list[_OpenElement] = [_DOCUMENT]
+        self._run: list[str] = []
+        self._attribution: list[str] | None = None
+
+    def start(self, tag: str, attrib) -> None:
+        if self._run:
+            self._end_string()
+        parent = self._open[-1]
+        selectable = not parent.in_template
+        is_attribution = hidden = False
+        if attrib and selectable:  # (an empty lxml attribute map is slow to query)
+            is_attribution = tag == "p" and "em_media" in attrib.get("class", "").split()
+            hidden = _is_hidden(attrib.get("style"))
+        removed = parent.dropped or is_attribution or hidden or (selectable and tag in _DROPPED_TAGS)
+        reads_attribution = is_attribution and self._attribution is None
+        if reads_attribution:
+            self._attribution = []
+        if tag == "br" and not removed:
+            self._text.append("\n")
+        self._open.append(_OpenElement(  # positional: a NamedTuple is quicker to build that way
+            tag,
+            removed or tag == "br",  # dropped
+            parent.not_text or tag in _NOT_TEXT_TAGS,  # not_text
+            parent.verbatim or tag in _VERBATIM_TAGS,  # verbatim
+            not removed and tag in _BLOCK_TAGS,  # block
+            reads_attribution,
+            parent.in_template or tag == "template",  # in_template
+        ))
+
+    def end(self, tag: str) -> None:
+        if self._run:
+            self._end_string()
+        # Like BeautifulSoup: close up to the latest open element of that name, if there is one.
+        if self._open[-1].tag == tag or any(element.tag == tag for element in self._open[1:]):
+            while self._close_one().tag != tag:
+                pass
+
+    def data(self, data: str) -> None:
+        self._run.append(data)
+
+    # Comments, processing instructions and doctypes are not text, but they end a text run.
+    def comment(self, text: str) -> None:
+        self._end_string()
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        self._end_string()
+
+    def doctype(self, *ids: str) -> None:
+        self._end_string()
+
+    def close(self) -> tuple[str, list[str]]:
+        """The body's text, and each attribution paragraph's text (stripped) in document order;
+        an attribution inside another is dropped with it and not read on its own."""
+        self._end_string()
+        while len(self._open) > 1:
+            self._close_one()
+        text, attributions = "".join(self._text), self._attributions
+        self._reset()
+        return text, attributions
+
+    def _close_one(self) -> _OpenElement:
+        element = self._open.pop()
+        if element.block:
+            self._text.append("\n\n")
+        if element.reads_attribution:
+            self._attributions.append("".join(self._attribution).strip())
+            self._attribution = None
+        return element
+
+    def _end_string(self) -> None:
+        """Store the text run since the last event as one string, the way BeautifulSoup does."""
+        if not self._run:
+            return
+        string = "".join(self._run)
+        self._run = []
+        parent = self._open[-1]
+        if parent.not_text:
+            return
+        if not parent.verbatim and _ASCII_SPACES.issuperset(string):
+            string = "\n" if "\n" in string else " "
+        if self._attribution is not None:
+            self._attribution.append(string)
+        if not parent.dropped:
+            self._text.append(string)
+
+
+def _is_hidden(style: str | None) -> bool:
+    return bool(style) and any(hidden in style for hidden in _HIDDEN_STYLES)
 
 
 def _plain_text(content: str) -> tuple[str, str | None]:
@@ -97,5 +243,6 @@ def _plain_text(content: str) -> tuple[str, str | None]:
 
 
 def _clean_text(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    # _SPACES holds no newline, so one pass over the whole text squeezes each line as well.
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

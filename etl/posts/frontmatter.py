@@ -119,6 +119,11 @@ def _unquote(value: str) -> str:
 
 
 def _parse_yaml(lines: list[str]) -> dict[str, str] | None:
+    """The front matter as YAML reads it (values stripped), or None when YAML refuses it or reads
+    something else than a mapping of strings."""
+    simple = _simple_key_values(lines)
+    if simple is not None:
+        return simple
     try:
         loaded = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # noqa: S506 - BaseLoader builds no objects
     except yaml.YAMLError:
@@ -129,6 +134,29 @@ def _parse_yaml(lines: list[str]) -> dict[str, str] | None:
 
 
 _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+# Front matter YAML cannot read in any other way: `key: value` lines (and blank or `#` lines) whose
+# value is a plain word run without YAML syntax in it, or quotes with nothing to unescape. The
+# scraper wrote almost every post so, and reading it here is many times cheaper than YAML's
+# Python-level constructor. Anything else goes to YAML.
+_SIMPLE_KEY_VALUE = re.compile(
+    r"""([A-Za-z_][\w-]*):(?:\ (?:"[^"\\]*"|'[^']*'|(?![-?:,\[\]{}#&*!|>'"%@`\s])(?:[^:#\t]|:(?!\ |$)|(?<!\ )\#)*))?"""
+)
+_OUTSIDE_YAML_TEXT = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML refuses or reads as line breaks or marks (control characters, NEL, U+2028/9, BOM)."""
+
+
+def _simple_key_values(lines: list[str]) -> dict[str, str] | None:
+    fields: dict[str, str] = {}
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        match = _SIMPLE_KEY_VALUE.fullmatch(line)
+        if not match or _OUTSIDE_YAML_TEXT.search(line):
+            return None
+        value = line[match.end(1) + 2 :]
+        fields[match.group(1)] = (value[1:-1] if value[:1] in ("'", '"') else value).strip()
+    return fields or None  # no key at all: YAML reads no mapping
 
 
 def parse_date(raw: str, *, line: int | None = None) -> datetime | None:

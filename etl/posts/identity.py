@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 _POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})?-(?P<feed>NW)?(?P<id>\d{18})$")
 _DATED_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostIdentity:
     article_id: str
     feed: str
@@ -25,7 +25,9 @@ class PostIdentity:
     id_date: date | None
 
 
+@lru_cache(maxsize=4096)
 def _to_date(text: str | None) -> date | None:
+    # Cached: a scan asks for the same few hundred dates once per file.
     if not text:
         return None
     try:
@@ -36,16 +38,16 @@ def _to_date(text: str | None) -> date | None:
 
 
 def identify(post_path: str) -> PostIdentity:
-    stem = PurePosixPath(post_path).name
+    stem = post_path.rpartition("/")[2]  # the file name; PurePosixPath would cost more than the rest
     if stem.lower().endswith(".md"):
         stem = stem[:-3]
     match = _POST_NAME.match(stem)
     if match:
-        digits = match.group("id")
+        name_date, feed, digits = match.group("date", "feed", "id")
         return PostIdentity(
             article_id=digits,
-            feed="media" if match.group("feed") else "emnews",
-            name_date=_to_date(match.group("date")),
+            feed="media" if feed else "emnews",
+            name_date=_to_date(name_date),
             id_date=_to_date(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"),
         )
     dated = _DATED_NAME.match(stem)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from etl.posts import markets
@@ -20,9 +21,14 @@ _ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
 _CHART_CODE = re.compile(r"^([^|]*)\|([^|]*)\|")
 _MARKUP_CODE = re.compile(r"^\s*(\d+)\s*,\s*([A-Za-z0-9]+)\s*$")
 
+# A code written in text is `名称(600519)`: up to 16 name characters, an optional space, the code
+# in half- or full-width parentheses. The code is found first and the name read backwards from
+# it, which gives the matches of the one pattern `NAME{0,16}?\s?(CODE)` scanned left to right
+# without trying a name at every character of the text.
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9\-·＊*&＆]"
-_TEXT_CODE = re.compile(
-    rf"(?P<name>{_NAME_CHARS}{{0,16}}?)\s?[（(]\s*"
+_NAME_BEFORE = re.compile(rf"{_NAME_CHARS}{{0,16}}\Z")
+_CODE_IN_PARENS = re.compile(
+    r"\s?[（(]\s*"
     r"(?:(?P<a_code>\d{6})(?:\.(?P<a_suffix>SH|SZ|BJ|SS))?"
     r"|(?P<hk_code>\d{4,5})\.(?P<hk_suffix>HK)"
     r"|(?P<hk_plain>0\d{4})"
@@ -125,8 +131,7 @@ def _record(found, problems, market, code, name, source, occurrences=1) -> None:
 def _scan_text(text: str, found: dict[str, Mention], markup_names: dict[str, str], *, source: str,
                counted: bool = True) -> None:
     counts: Counter[str] = Counter()
-    for match in _TEXT_CODE.finditer(text):
-        groups = match.groupdict()
+    for name, groups in _codes_in_text(text):
         code = groups["a_code"] or groups["hk_code"] or groups["hk_plain"] or groups["us_code"]
         suffix = groups["a_suffix"] or groups["hk_suffix"] or groups["us_suffix"]
         market_id = markets.market_for_code(code, suffix)
@@ -134,9 +139,9 @@ def _scan_text(text: str, found: dict[str, Mention], markup_names: dict[str, str
             continue
         key = markets.secid(market_id, code)
         # `<keytip>名称</keytip>(002752)`: the code restates the markup, one occurrence not two.
-        if markup_names.get(key) and groups["name"].endswith(markup_names[key]):
+        if markup_names.get(key) and name.endswith(markup_names[key]):
             continue
-        name = trim_name(groups["name"])
+        name = trim_name(name)
         counts[key] += counted
         mention = found.get(key)
         if mention is None:
@@ -145,6 +150,17 @@ def _scan_text(text: str, found: dict[str, Mention], markup_names: dict[str, str
         mention.sources.add(source)
     for key, count in counts.items():
         found[key].count += count
+
+
+def _codes_in_text(text: str) -> Iterator[tuple[str, dict[str, str | None]]]:
+    """(name as written before it, code groups) of every code in parentheses, left to right."""
+    name_from = 0
+    for code in _CODE_IN_PARENS.finditer(text):
+        # The longest run of name characters (16 at most) right before the code, not reaching
+        # into the previous match.
+        start = code.start()
+        yield _NAME_BEFORE.search(text, max(name_from, start - 16), start).group(), code.groupdict()
+        name_from = code.end()
 
 
 def trim_name(raw: str) -> str | None:

@@ -1,20 +1,26 @@
 """The two steps of a load, as plain functions over a DuckDB connection:
 `ingest_files` compares the posts folder with raw_post and stores what changed;
-`rebuild_pending` turns the queued articles' current files into article rows."""
+`rebuild_pending` turns the queued articles' current files into article rows.
+
+Both stream: files are read and stored, and articles rebuilt, a batch at a time, each batch in its
+own transaction together with the queue entries it adds or clears. Memory stays flat whatever the
+size of the corpus, and a run that fails half-way leaves a consistent warehouse whose queue the
+next run finishes."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
-from etl.posts.build import BuildResult, build_articles
+from etl.posts.build import PARALLEL_THRESHOLD, build_in_batches
 from etl.posts.frontmatter import PostFormatError, parse_front_matter, normalize_text
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
-from etl.sources import FileVersion, SourceFile, discover, read_all
+from etl.sources import FileStamp, FileVersion, discover, read_file, stamp_of
 from etl.warehouse import loads
 from etl.warehouse.sql import read_sql
 
@@ -44,7 +50,6 @@ class IngestSummary:
     deleted: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     queued_articles: int = 0
-    partitions: list[date] = field(default_factory=list)
 
 
 def file_partition(version: FileVersion) -> date | None:
@@ -63,7 +68,7 @@ def source_partitions(posts_dir: Path) -> list[date]:
     """Every partition date present in the posts folder (reads only files whose name has no date)."""
     days = set()
     for source in discover(posts_dir):
-        day = source.name_date or file_partition(read_all([source])[0])
+        day = source.name_date or file_partition(read_file(source))
         if day:
             days.add(day)
     return sorted(days)
@@ -81,80 +86,115 @@ def live_partition_range(warehouse: Path) -> list[date]:
     return [day for day in row if day]
 
 
-def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime) -> IngestSummary:
-    sources = discover(posts_dir)
-    dated = [s for s in sources if s.name_date and (window is None or window.covers(s.name_date))]
-    undated = read_all([s for s in sources if not s.name_date])
-    versions = read_all(dated) + [v for v in undated if window is None or window.covers(file_partition(v))]
-    partitions = {v.post_path: file_partition(v) if not v.source.name_date else v.source.name_date for v in versions}
+INGEST_BATCH_FILES = 2000
+"""New or changed files stored per transaction (about 5 MB of text)."""
+REBUILD_BATCH_ARTICLES = 4000
+"""Queued articles parsed and stored per transaction (shared among the worker processes)."""
+STAMP_SETTLE_NS = 2_000_000_000
+"""A file modified less than this before the scan could change again within the same mtime tick,
+unseen: its stamp is not kept, so the next load hashes it (git's "racily clean" rule)."""
 
-    current = loads.current_versions(conn).to_pydict()
-    known = {
-        path: (sha, deleted)
-        for path, sha, deleted, day in zip(current["post_path"], current["content_sha256"], current["deleted"],
-                                           current["partition_date"])
-        if window is None or window.covers(day)
-    }
-    summary = IngestSummary(files_seen=len(versions), partitions=sorted({d for d in partitions.values() if d}))
-    incoming, seen, affected = [], [], set()
-    for version in versions:
-        path = version.post_path
-        previous = known.get(path)
-        if previous == (version.sha256, False):
+
+def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime,
+                 trust_stamps: bool = True) -> IngestSummary:
+    """Compare the folder's files in `window` with raw_post, store new and changed versions, mark
+    unchanged ones seen and vanished ones deleted, and queue the articles they feed.
+
+    A file whose path, size and mtime are those stored with its current version is taken as
+    unchanged without being read (`trust_stamps`); any other file is read and hashed, and only a
+    new hash makes a new version. `trust_stamps=False` reads and hashes every file."""
+    stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
+    stored = loads.current_versions(conn)
+    summary = IngestSummary()
+    seen = loads.SeenFiles()
+    on_disk: set[str] = set()
+    affected: set[str] = set()
+    incoming: list[loads.IncomingVersion] = []
+    for source in discover(posts_dir):
+        if window and source.name_date and not window.covers(source.name_date):
+            continue
+        path = source.post_path
+        previous = stored.get(path)
+        if trust_stamps and previous and _untouched(previous, stamp_of(source)):
+            if window is None or window.covers(previous.partition_date):
+                summary.files_seen += 1
+                summary.unchanged += 1
+                on_disk.add(path)
+                seen.add(path, previous.content_sha256, previous.mtime_ns)
+            continue
+        version = read_file(source)
+        day = source.name_date or file_partition(version)
+        if window and not window.covers(day):
+            continue
+        summary.files_seen += 1
+        on_disk.add(path)
+        if previous and window and not window.covers(previous.partition_date):
+            previous = None  # outside the run's dates the warehouse is not asked what it holds
+        mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
+        if previous and (previous.content_sha256, previous.deleted) == (version.sha256, False):
             summary.unchanged += 1
-            seen.append((path, version.sha256))
+            seen.add(path, version.sha256, mtime_ns)
             continue
         (summary.new if previous is None else summary.changed).append(path)
         if version.error:
             summary.unreadable.append(path)
-        incoming.append(_incoming(version, partitions[path]))
-        affected.add(incoming[-1].article_id)
-    on_disk = {v.post_path for v in versions}
-    for path, (_, deleted) in known.items():
-        if path not in on_disk and not deleted:
+        incoming.append(_incoming(version, day, mtime_ns))
+        affected.add(source.identity.article_id)
+        if len(incoming) == INGEST_BATCH_FILES:
+            loads.store_versions(conn, incoming, run_id=run_id, now=now)
+            incoming = []
+    if incoming:
+        loads.store_versions(conn, incoming, run_id=run_id, now=now)
+    for path, previous in stored.items():
+        if path not in on_disk and not previous.deleted and (window is None or window.covers(previous.partition_date)):
             summary.deleted.append(path)
             affected.add(identify(path).article_id)
     summary.queued_articles = len(affected)
-    if incoming or summary.deleted or seen:
-        loads.record_versions(conn, incoming=incoming, seen=seen, vanished=summary.deleted,
-                              affected_articles=affected, run_id=run_id, now=now)
+    loads.record_scan(conn, seen=seen, vanished=summary.deleted, now=now)
     return summary
 
 
-def _incoming(version: FileVersion, day: date | None) -> loads.IncomingVersion:
+def _untouched(previous: loads.StoredVersion, stamp: FileStamp | None) -> bool:
+    """Path, size and mtime as stored with a version that was read whole: the same file."""
+    return (stamp is not None and previous.mtime_ns is not None and not previous.deleted
+            and (stamp.size, stamp.mtime_ns) == (previous.size_bytes, previous.mtime_ns))
+
+
+def _incoming(version: FileVersion, day: date | None, mtime_ns: int | None) -> loads.IncomingVersion:
     try:
-        text, raw_bytes = decode(version.data), None
+        decode(version.data)
+        text_utf8, raw_bytes = version.data, None
     except PostFormatError:
-        text, raw_bytes = version.data.decode("utf-8", errors="replace").replace("\x00", "\ufffd"), version.data
+        text = version.data.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+        text_utf8, raw_bytes = text.encode("utf-8"), version.data
     return loads.IncomingVersion(
         post_path=version.post_path, content_sha256=version.sha256,
-        article_id=identify(version.post_path).article_id, partition_date=day,
-        size_bytes=len(version.data), raw_text=text, raw_bytes=raw_bytes, read_error=version.error,
+        article_id=version.source.identity.article_id, partition_date=day, size_bytes=len(version.data),
+        mtime_ns=mtime_ns, text_utf8=text_utf8, raw_bytes=raw_bytes, read_error=version.error,
     )
 
 
 @dataclass
 class RebuildSummary:
-    articles: int
-    rejected: list[tuple[str, str]]
+    articles: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
     """(post_path, reason) of every file quarantined in this step."""
-    unbuildable: list[str]
+    unbuildable: list[str] = field(default_factory=list)
 
 
 def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers: int) -> RebuildSummary:
-    sources, pending = loads.pending_sources(conn)
-    if not pending:
-        return RebuildSummary(0, [], [])
-    result: BuildResult = build_articles(sources, today=today, max_bytes=max_bytes, workers=workers)
-    partitions: dict[str, date] = {}
-    for source in sources:
-        day = source.partition_date
-        if day and (source.article_id not in partitions or day < partitions[source.article_id]):
-            partitions[source.article_id] = day
-    loads.replace_articles(conn, result, pending, partitions, now)
-    return RebuildSummary(
-        articles=len(result.articles),
-        rejected=[(r.post_path, r.reason) for r in result.rejections],
-        unbuildable=result.unbuildable,
-    )
-
+    """Rebuild every queued article from its files' current versions, a batch at a time: while
+    worker processes parse a batch, this process fetches the next one and stores the last."""
+    pending = loads.pending_articles(conn)
+    batches = [pending[i : i + REBUILD_BATCH_ARTICLES] for i in range(0, len(pending), REBUILD_BATCH_ARTICLES)]
+    sources_of = (loads.pending_sources(conn, ids[0], ids[-1]) for ids in batches)
+    summary = RebuildSummary()
+    built_batches = build_in_batches(sources_of, today=today, max_bytes=max_bytes, shape=loads.ArticleTables.of,
+                                     workers=workers if len(pending) >= PARALLEL_THRESHOLD else 1)
+    for ids, parts in zip(batches, built_batches):
+        built = loads.ArticleTables.combined(parts)
+        loads.replace_articles(conn, built, ids, now)
+        summary.articles += built.articles.num_rows
+        summary.rejected += zip(built.rejections["post_path"].to_pylist(), built.rejections["reason"].to_pylist())
+        summary.unbuildable += built.unbuildable
+    return summary

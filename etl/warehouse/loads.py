@@ -1,10 +1,11 @@
-"""Bulk writes, one transaction each: file versions into raw_post, rebuilt articles, published tags
-and mentions, the security dimension. Every function takes an open DuckDB connection."""
+"""Bulk writes, one transaction each: a batch of file versions into raw_post, the end of a scan,
+a batch of rebuilt articles, published tags and mentions, the security dimension. Every function
+takes an open DuckDB connection."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pyarrow as pa
@@ -26,11 +27,9 @@ def transaction(conn):
     conn.execute("COMMIT")
 
 
-def arrow_of(rows: list, row_type: type, schema: pa.Schema | None = None) -> pa.Table:
-    """Column-wise Arrow table of dataclass rows (no per-row dicts)."""
-    names = [f.name for f in fields(row_type)]
-    columns = {name: [getattr(row, name) for row in rows] for name in names}
-    return pa.table(columns, schema=schema) if schema else pa.table(columns)
+def arrow_of(rows: list, schema: pa.Schema) -> pa.Table:
+    """Column-wise Arrow table of the `schema`'s attributes of rows (no per-row dicts)."""
+    return pa.table({name: [getattr(row, name) for row in rows] for name in schema.names}, schema=schema)
 
 
 @dataclass(frozen=True)
@@ -40,52 +39,94 @@ class IncomingVersion:
     article_id: str
     partition_date: date | None
     size_bytes: int
-    raw_text: str
+    mtime_ns: int | None
+    text_utf8: bytes
+    """The file's text as UTF-8 (the file itself when it is valid UTF-8): DuckDB turns it into
+    `raw_text`, so no Python str is made of it."""
     raw_bytes: bytes | None
     read_error: str | None
 
 
 INCOMING_SCHEMA = pa.schema([
     ("post_path", pa.string()), ("content_sha256", pa.string()), ("article_id", pa.string()),
-    ("partition_date", pa.date32()), ("size_bytes", pa.int64()), ("raw_text", pa.large_string()),
-    ("raw_bytes", pa.large_binary()), ("read_error", pa.string()),
+    ("partition_date", pa.date32()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()),
+    ("text_utf8", pa.large_binary()), ("raw_bytes", pa.large_binary()), ("read_error", pa.string()),
 ])
 
 
-def current_versions(conn) -> pa.Table:
-    return conn.sql(read_sql("load/current_versions.sql")).to_arrow_table()
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """The version of a path the warehouse holds as current."""
+
+    content_sha256: str
+    deleted: bool
+    partition_date: date | None
+    size_bytes: int
+    mtime_ns: int | None
 
 
-def record_versions(conn, *, incoming: list[IncomingVersion], seen: list[tuple[str, str]],
-                    vanished: list[str], affected_articles: set[str], run_id: str, now: datetime) -> None:
-    """Store new versions, refresh `last_seen_at`, mark vanished files and queue their articles."""
+def current_versions(conn) -> dict[str, StoredVersion]:
+    table = conn.sql(read_sql("load/current_versions.sql")).to_arrow_table().to_pydict()
+    return {
+        path: StoredVersion(sha, deleted, day, size, mtime_ns)
+        for path, sha, deleted, day, size, mtime_ns in zip(
+            table["post_path"], table["content_sha256"], table["deleted"], table["partition_date"],
+            table["size_bytes"], table["mtime_ns"],
+        )
+    }
+
+
+def store_versions(conn, incoming: list[IncomingVersion], *, run_id: str, now: datetime) -> None:
+    """Store one batch of new and changed versions and queue their articles, in one transaction."""
+    with _registered(conn, {"incoming": arrow_of(incoming, INCOMING_SCHEMA)}), transaction(conn):
+        run_script(conn, "load/store_versions.sql", {"now": now, "run_id": run_id})
+
+
+@dataclass
+class SeenFiles:
+    """Files a scan found unchanged, column by column: a scan of an unchanged folder lists them all."""
+
+    post_path: list[str] = field(default_factory=list)
+    content_sha256: list[str] = field(default_factory=list)
+    mtime_ns: list[int | None] = field(default_factory=list)
+    """The stamp to keep: the file's mtime now, or None when it is too fresh to trust."""
+
+    def add(self, post_path: str, content_sha256: str, mtime_ns: int | None) -> None:
+        self.post_path.append(post_path)
+        self.content_sha256.append(content_sha256)
+        self.mtime_ns.append(mtime_ns)
+
+
+SEEN_SCHEMA = pa.schema([("post_path", pa.string()), ("content_sha256", pa.string()), ("mtime_ns", pa.int64())])
+
+
+def record_scan(conn, *, seen: SeenFiles, vanished: list[str], now: datetime) -> None:
+    """Refresh `last_seen_at` (and the stamp) of unchanged files, mark vanished files deleted and
+    queue their articles, in one transaction."""
     relations = {
-        "incoming": arrow_of(incoming, IncomingVersion, INCOMING_SCHEMA),
-        "seen": pa.table({"post_path": [p for p, _ in seen], "content_sha256": [h for _, h in seen]},
-                         schema=pa.schema([("post_path", pa.string()), ("content_sha256", pa.string())])),
+        "seen": pa.table({name: getattr(seen, name) for name in SEEN_SCHEMA.names}, schema=SEEN_SCHEMA),
         "vanished": pa.table({"post_path": pa.array(vanished, pa.string())}),
-        "affected": pa.table({"article_id": pa.array(sorted(affected_articles), pa.string())}),
     }
     with _registered(conn, relations), transaction(conn):
-        run_script(conn, "load/record_versions.sql", {"now": now, "run_id": run_id})
+        run_script(conn, "load/record_scan.sql", {"now": now})
 
 
-def pending_sources(conn) -> tuple[list[SourceText], list[str]]:
-    """Current file versions of every queued article, and the queued ids themselves."""
-    pending = [row[0] for row in conn.execute("SELECT article_id FROM pending_article ORDER BY 1").fetchall()]
-    table = conn.sql(read_sql("load/pending_sources.sql")).to_arrow_table().to_pydict()
-    sources = [
-        SourceText(
-            post_path=path, content_sha256=sha, article_id=article_id,
-            raw=raw_bytes if raw_bytes is not None else text.encode("utf-8"), deleted=deleted,
-            read_error=read_error, partition_date=day,
-        )
-        for path, sha, article_id, text, raw_bytes, read_error, deleted, day in zip(
-            table["post_path"], table["content_sha256"], table["article_id"], table["raw_text"],
-            table["raw_bytes"], table["read_error"], table["deleted"], table["partition_date"],
+def pending_articles(conn) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT article_id FROM pending_article ORDER BY 1").fetchall()]
+
+
+def pending_sources(conn, first: str, last: str) -> list[SourceText]:
+    """Current file versions of the queued articles `first`..`last` (ids in queue order)."""
+    table = conn.sql(read_sql("load/pending_sources.sql"), params={"first": first, "last": last}) \
+        .to_arrow_table().to_pydict()
+    return [
+        SourceText(post_path=path, content_sha256=sha, article_id=article_id, raw=raw, deleted=deleted,
+                   read_error=read_error)
+        for path, sha, article_id, raw, read_error, deleted in zip(
+            table["post_path"], table["content_sha256"], table["article_id"], table["raw"],
+            table["read_error"], table["deleted"],
         )
     ]
-    return sources, pending
 
 
 ARTICLE_SCHEMA = pa.schema([
@@ -94,7 +135,7 @@ ARTICLE_SCHEMA = pa.schema([
     ("digest", pa.string()), ("body_text", pa.large_string()), ("source_url", pa.string()),
     ("share_url", pa.string()), ("layout", pa.string()), ("post_paths", pa.list_(pa.string())),
     ("best_post_path", pa.string()), ("title_variants", pa.list_(pa.string())),
-    ("deleted_from_source", pa.bool_()), ("partition_date", pa.date32()),
+    ("deleted_from_source", pa.bool_()),
 ])
 TAG_SCHEMA = pa.schema([("article_id", pa.string()), ("tag_id", pa.string()), ("name", pa.string()),
                         ("kind", pa.string())])
@@ -110,34 +151,58 @@ REJECTION_SCHEMA = pa.schema([
 ])
 
 
-def replace_articles(conn, result: BuildResult, pending: list[str], partitions: dict[str, date | None],
-                     now: datetime) -> None:
-    """Swap the rebuilt articles in, their tags and mentions into staging, and clear the queue."""
-    built = {m.article.article_id for m in result.articles}
-    article_columns = {name: [getattr(m.article, name) for m in result.articles] for name in ARTICLE_SCHEMA.names
-                       if name != "partition_date"}
-    article_columns["partition_date"] = [partitions.get(m.article.article_id) for m in result.articles]
-    tags = [t for m in result.articles for t in m.tags]
-    mentions = [s for m in result.articles for s in m.mentions]
-    # Marker rows: an article rebuilt with no tags or mentions must still clear its old ones.
-    bare_for_tags = sorted(built - {t.article_id for t in tags})
-    bare_for_mentions = sorted(built - {s.article_id for s in mentions})
-    tag_table = pa.concat_tables([
-        pa.table({n: [getattr(t, n) for t in tags] for n in TAG_SCHEMA.names}, schema=TAG_SCHEMA),
-        pa.table({"article_id": bare_for_tags} | {n: [None] * len(bare_for_tags) for n in TAG_SCHEMA.names[1:]},
-                 schema=TAG_SCHEMA),
-    ])
-    mention_table = pa.concat_tables([
-        pa.table({n: [getattr(s, n) for s in mentions] for n in MENTION_SCHEMA.names}, schema=MENTION_SCHEMA),
-        pa.table({"article_id": bare_for_mentions}
-                 | {n: [None] * len(bare_for_mentions) for n in MENTION_SCHEMA.names[1:]}, schema=MENTION_SCHEMA),
-    ])
+@dataclass(frozen=True)
+class ArticleTables:
+    """Rebuilt articles as the Arrow tables `replace_articles` stores, made from a `BuildResult` in
+    the worker process that built it (`of` is the `shape` of `build_in_batches`)."""
+
+    articles: pa.Table
+    tags: pa.Table
+    """Tags of the articles, and a marker row (NULL tag) for each article without any."""
+    mentions: pa.Table
+    """Mentions of the articles, and a marker row (NULL secid) for each article without any."""
+    rejections: pa.Table
+    unbuildable: list[str]
+
+    @classmethod
+    def of(cls, result: BuildResult) -> ArticleTables:
+        built = {m.article.article_id for m in result.articles}
+        tags = [t for m in result.articles for t in m.tags]
+        mentions = [s for m in result.articles for s in m.mentions]
+        # Marker rows: an article rebuilt with no tags or mentions must still clear its old ones.
+        bare_for_tags = sorted(built - {t.article_id for t in tags})
+        bare_for_mentions = sorted(built - {s.article_id for s in mentions})
+        return cls(
+            articles=arrow_of([m.article for m in result.articles], ARTICLE_SCHEMA),
+            tags=pa.concat_tables([arrow_of(tags, TAG_SCHEMA), _markers(bare_for_tags, TAG_SCHEMA)]),
+            mentions=pa.concat_tables([arrow_of(mentions, MENTION_SCHEMA), _markers(bare_for_mentions, MENTION_SCHEMA)]),
+            rejections=arrow_of(result.rejections, REJECTION_SCHEMA),
+            unbuildable=result.unbuildable,
+        )
+
+    @classmethod
+    def combined(cls, parts: list[ArticleTables]) -> ArticleTables:
+        def concat(name: str) -> pa.Table:
+            return pa.concat_tables([getattr(part, name) for part in parts])
+
+        return cls(articles=concat("articles"), tags=concat("tags"), mentions=concat("mentions"),
+                   rejections=concat("rejections"),
+                   unbuildable=[article_id for part in parts for article_id in part.unbuildable])
+
+
+def _markers(article_ids: list[str], schema: pa.Schema) -> pa.Table:
+    return pa.table({"article_id": article_ids} | {name: [None] * len(article_ids) for name in schema.names[1:]},
+                    schema=schema)
+
+
+def replace_articles(conn, built: ArticleTables, pending: list[str], now: datetime) -> None:
+    """Swap the rebuilt articles in, their tags and mentions into staging, and clear `pending`
+    (the batch of the queue they were built from)."""
     relations = {
-        "built_article": pa.table(article_columns, schema=ARTICLE_SCHEMA),
-        "built_tag": tag_table,
-        "built_mention": mention_table,
-        "new_rejection": pa.table({n: [getattr(r, n) for r in result.rejections] for n in REJECTION_SCHEMA.names},
-                                  schema=REJECTION_SCHEMA),
+        "built_article": built.articles,
+        "built_tag": built.tags,
+        "built_mention": built.mentions,
+        "new_rejection": built.rejections,
         "pending_batch": pa.table({"article_id": pa.array(pending, pa.string())}),
     }
     with _registered(conn, relations), transaction(conn):

@@ -1,7 +1,16 @@
 -- Swap in rebuilt articles ($built_article, $built_tag, $built_mention, $new_rejection) and
 -- clear the queue they came from, as one unit.
 DELETE FROM article WHERE article_id IN (SELECT article_id FROM built_article);
-INSERT INTO article BY NAME SELECT *, $now AS loaded_at FROM built_article;
+INSERT INTO article BY NAME
+SELECT b.*, f.partition_date, $now AS loaded_at
+FROM built_article AS b
+LEFT JOIN (
+    -- The partition an article is loaded under: the earliest of its files' (current versions).
+    SELECT article_id, min(partition_date) AS partition_date
+    FROM raw_post
+    WHERE is_current AND article_id IN (SELECT article_id FROM built_article)
+    GROUP BY article_id
+) AS f USING (article_id);
 
 DELETE FROM rejected_post WHERE article_id IN (SELECT article_id FROM pending_batch);
 INSERT INTO rejected_post BY NAME SELECT *, $now AS rejected_at FROM new_rejection;

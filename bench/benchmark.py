@@ -1,0 +1,382 @@
+"""Load benchmark: the real pipeline against the floor of parsing every body with BeautifulSoup.
+
+    /work/venv/bin/python -m bench.benchmark --sizes 10000 100000
+
+For each size, on a synthetic corpus (`etl.synthetic.generate_corpus`, generated once under
+--corpora and reused), three loads through `etl.cli.run_load` (`dagster.materialize` of the whole
+asset graph, checks included) into a new warehouse: cold, again with nothing changed, and after 1%
+of the files had their body edited in place (the edit is undone afterwards, mtimes included, so a
+corpus stays as generated). Each load runs in a fresh child process, as `etl load` would; its
+memory, worker processes included, is read from /proc while it runs. The floor is reading every
+file and parsing its body with BeautifulSoup (lxml builder) on a pool of two processes.
+
+Prints Markdown: the machine, one row per load, and where the unchanged load of the largest
+corpus spends its time (a sampling of the main thread's stack: which function of the `etl`
+package it is in, or Dagster's own code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ETL_PACKAGE = str(Path(__file__).resolve().parent.parent / "etl")
+SEED = 6
+EDITED_SHARE = 0.01
+POLL_SECONDS = 0.05
+SAMPLE_SECONDS = 0.005
+FLOOR_WORKERS = 2
+
+
+# --- the corpus ---------------------------------------------------------------------------------
+
+
+def corpus_for(size: int, corpora: Path) -> Path:
+    folder = corpora / f"corpus-{size}"
+    if not (folder / "manifest.json").is_file():
+        from etl.synthetic import generate_corpus
+
+        print(f"generating {size} posts into {folder} ...", file=sys.stderr, flush=True)
+        generate_corpus(folder, size, seed=SEED)
+    return folder
+
+
+def post_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.rglob("*.md"))
+
+
+@dataclass
+class Edit:
+    path: Path
+    original: bytes
+    atime_ns: int
+    mtime_ns: int
+
+
+def edit_bodies(corpus: Path, share: float) -> list[Edit]:
+    """Change one character in the body of `share` of the files (same size, new content)."""
+    files = post_files(corpus)
+    chosen = random.Random(SEED).sample(files, max(1, round(len(files) * share)))
+    edits = []
+    for path in chosen:
+        data = path.read_bytes()
+        info = path.stat()
+        edits.append(Edit(path, data, info.st_atime_ns, info.st_mtime_ns))
+        body_start = data.find(b"\n---", 4) + 4
+        stop = data.find("。".encode(), body_start)
+        if stop >= 0:
+            edited = data[:stop] + "，".encode() + data[stop + len("。".encode()):]
+        else:
+            edited = data + "\n（更新）".encode()
+        path.write_bytes(edited)
+    return edits
+
+
+def undo(edits: list[Edit]) -> None:
+    for edit in edits:
+        edit.path.write_bytes(edit.original)
+        os.utime(edit.path, ns=(edit.atime_ns, edit.mtime_ns))
+
+
+# --- one load, in a child process ---------------------------------------------------------------
+
+
+class StackSampler:
+    """Samples the main thread's stack and adds the time since the last sample to a label: the
+    outermost `etl` function below `run_load` (an asset, a check, a step of run_load), with the
+    `etl` function it was in directly below that; else "Dagster". Also keeps the largest resident
+    memory of this process seen under each outermost label."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[tuple[str, str]] = Counter()
+        self.peak_rss_kb: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> StackSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        main = threading.main_thread().ident
+        last = time.perf_counter()
+        while not self._stop.wait(SAMPLE_SECONDS):
+            now = time.perf_counter()
+            label = _label(sys._current_frames().get(main))
+            self.seconds[label] += now - last
+            self.peak_rss_kb[label[0]] = max(self.peak_rss_kb[label[0]], _proc_field_kb("/proc/self/status", "VmRSS:"))
+            last = now
+
+
+def _label(frame) -> tuple[str, str]:
+    ours = []
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.startswith(ETL_PACKAGE) and code.co_name != "run_load":
+            module = Path(code.co_filename).relative_to(ETL_PACKAGE).with_suffix("").as_posix().replace("/", ".")
+            ours.append(f"etl.{module}.{code.co_name}")
+        frame = frame.f_back
+    if not ours:
+        return ("Dagster", "")
+    ours.reverse()  # outermost first
+    return (ours[0], ours[1] if len(ours) > 1 else "")
+
+
+def child_load(posts: Path, warehouse: Path, report: Path) -> None:
+    started = time.perf_counter()
+    from etl.cli import _quiet_dagster, run_load
+
+    _quiet_dagster()
+    imported = time.perf_counter()
+    with StackSampler() as sampler:
+        result = run_load(posts, warehouse)
+    finished = time.perf_counter()
+    files = next((
+        {key: value.value for key, value in event.materialization.metadata.items() if key.startswith("files_")}
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "raw_posts"
+    ), {})
+    report.write_text(json.dumps({
+        "success": result.success,
+        "import_seconds": imported - started,
+        "load_seconds": finished - imported,
+        "dagster_events": Counter(event.event_type_value for event in result.all_events),
+        "files": files,
+        "time_by_function": [[outer, inner, seconds] for (outer, inner), seconds in sampler.seconds.most_common()],
+        "peak_rss_mb_by_function": {outer: kb / 1024 for outer, kb in sampler.peak_rss_kb.most_common()},
+    }))
+
+
+@dataclass
+class LoadRun:
+    corpus_size: int
+    scenario: str
+    process_seconds: float
+    cpu_seconds: float
+    """User and system time of the load's process and its workers."""
+    peak_pss_mb: float
+    largest_process_peak_mb: float
+    report: dict
+
+    @property
+    def load_seconds(self) -> float:
+        return self.report["load_seconds"]
+
+
+def run_child_load(posts: Path, warehouse: Path, corpus_size: int, scenario: str) -> LoadRun:
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
+        cpu_before = _children_cpu_seconds()
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bench.benchmark", "--child-load", str(posts), str(warehouse), report.name],
+            env=env, cwd=Path(__file__).resolve().parent.parent,
+        )
+        peak_pss, peak_hwm = 0, 0
+        while child.poll() is None:
+            pss, hwm = tree_memory_kb(child.pid)
+            peak_pss, peak_hwm = max(peak_pss, pss), max(peak_hwm, hwm)
+            time.sleep(POLL_SECONDS)
+        elapsed = time.perf_counter() - started
+        if child.returncode:
+            raise RuntimeError(f"the {scenario} load of {posts} failed (exit {child.returncode})")
+        result = json.loads(Path(report.name).read_text())
+    if not result["success"]:
+        raise RuntimeError(f"the {scenario} load of {posts} finished, but the run failed")
+    return LoadRun(corpus_size, scenario, elapsed, _children_cpu_seconds() - cpu_before, peak_pss / 1024,
+                   peak_hwm / 1024, result)
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of every finished child, their own children included once they were waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """(sum of PSS over `root` and its descendants, largest VmHWM among them), in KiB. PSS splits
+    pages shared by forked workers between them, so the sum is the memory the tree really holds."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    pss = hwm = 0
+    for pid in tree:
+        pss += _proc_field_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+        hwm = max(hwm, _proc_field_kb(f"/proc/{pid}/status", "VmHWM:"))
+    return pss, hwm
+
+
+def _proc_field_kb(path: str, field: str) -> int:
+    try:
+        with open(path) as lines:
+            for line in lines:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass  # the process ended between the listing and the read
+    return 0
+
+
+# --- the floor ----------------------------------------------------------------------------------
+
+
+def _parse_bodies(paths: list[str]) -> int:
+    from bs4 import BeautifulSoup
+
+    for path in paths:
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8", errors="replace")
+        body_start = text.find("\n---", 4)
+        BeautifulSoup(text[body_start + 4 :] if body_start >= 0 else text, "lxml")
+    return len(paths)
+
+
+def floor_seconds(corpus: Path) -> float:
+    """List, read and parse every body with BeautifulSoup (lxml builder) on a pool of two processes."""
+    started = time.perf_counter()
+    paths = [str(p) for p in post_files(corpus)]
+    chunks = [paths[i : i + 500] for i in range(0, len(paths), 500)]
+    with ProcessPoolExecutor(max_workers=FLOOR_WORKERS) as pool:
+        parsed = sum(pool.map(_parse_bodies, chunks))
+    assert parsed == len(paths)
+    return time.perf_counter() - started
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                         if line.startswith("MemTotal:")))
+    disk = subprocess.run(["df", "-hT", tempfile.gettempdir()], capture_output=True, text=True).stdout.splitlines()[-1].split()
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("RAM", f"{memory_kb / 2**20:.1f} GiB"),
+        ("disk", f"{disk[0]} ({disk[1]}, {disk[2]}) holding {tempfile.gettempdir()}"),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("packages", ", ".join(f"{name} {metadata.version(name)}" for name in
+                               ("dagster", "duckdb", "pyarrow", "lxml", "beautifulsoup4", "great-expectations"))),
+        ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg())),
+    ]
+
+
+def markdown(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tuple[str, str]]) -> str:
+    rows = []
+    for run in loads:
+        files = run.report["files"]
+        changed = files.get("files_new", 0) + files.get("files_changed", 0)
+        floor = floors[run.corpus_size]
+        rows.append([
+            f"{run.corpus_size:,}", run.scenario, f"{changed:,}", f"{run.load_seconds:.1f}",
+            f"{run.corpus_size / run.load_seconds:,.0f}", f"{run.process_seconds:.1f}", f"{run.cpu_seconds:.0f}",
+            f"{run.peak_pss_mb:,.0f}", f"{run.largest_process_peak_mb:,.0f}",
+            f"{run.load_seconds / floor:.2f}" if run.scenario == "cold" else "",
+        ])
+    for size, seconds in floors.items():
+        rows.append([f"{size:,}", "floor: read + BeautifulSoup, 2 processes", "", f"{seconds:.1f}",
+                     f"{size / seconds:,.0f}", "", "", "", "", "1.00"])
+    out = ["## Machine", "", markdown(["", ""], [list(row) for row in machine_rows]), "", "## Loads", "",
+           markdown(["posts", "load", "files stored", "load s", "posts/s", "process s", "CPU s", "peak MB (PSS, tree)",
+                     "largest process MB", "load / floor"], rows),
+           "", "_load s_: `run_load` in a process that has imported it; _process s_: the whole child process, "
+           "Python start and imports included; _CPU s_: user + system time of that process and its workers "
+           "(on 2 cores, at best half of it is wall time); memory: the load's process and its workers."]
+    unchanged = [run for run in loads if run.scenario == "unchanged"]
+    if unchanged:
+        run = unchanged[-1]
+        by_outer: Counter[str] = Counter()
+        for outer, _, seconds in run.report["time_by_function"]:
+            by_outer[outer] += seconds
+        total = run.load_seconds
+        ours = sum(seconds for outer, seconds in by_outer.items() if outer != "Dagster")
+        detail = [[outer if not inner else f"{outer} → {inner}", f"{seconds:.2f}", f"{seconds / total:.0%}"]
+                  for outer, inner, seconds in run.report["time_by_function"] if seconds >= 0.05]
+        out += ["", f"## Where an unchanged load of {run.corpus_size:,} posts spends its {total:.1f} s", "",
+                f"Our functions {ours:.2f} s ({ours / total:.0%}), Dagster's own code {by_outer['Dagster']:.2f} s "
+                f"({by_outer['Dagster'] / total:.0%}); the run logged {sum(run.report['dagster_events'].values()):,} Dagster "
+                f"events ({_largest(run.report['dagster_events'])}).",
+                "", markdown(["function (outermost etl function → the one below it)", "s", "share"], detail)]
+    return "\n".join(out)
+
+
+def _largest(counts: dict[str, int], shown: int = 3) -> str:
+    return ", ".join(f"{count:,} {kind}" for kind, count in Counter(counts).most_common(shown))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.benchmark", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000], help="corpus sizes (posts)")
+    parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "bench",
+                        help="where corpora are generated once and reused (default: /tmp/bench)")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
+    parser.add_argument("--child-load", nargs=3, metavar=("POSTS", "WAREHOUSE", "REPORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_load:
+        child_load(*map(Path, args.child_load))
+        return 0
+
+    machine_rows = machine()
+    loads: list[LoadRun] = []
+    floors: dict[int, float] = {}
+    for size in args.sizes:
+        corpus = corpus_for(size, args.corpora)
+        with tempfile.TemporaryDirectory(dir=args.corpora) as scratch:
+            warehouse = Path(scratch) / "warehouse.duckdb"
+            for scenario in ("cold", "unchanged"):
+                loads.append(run_child_load(corpus, warehouse, size, scenario))
+                print(f"{size} {scenario}: {loads[-1].load_seconds:.1f} s", file=sys.stderr, flush=True)
+            edits = edit_bodies(corpus, EDITED_SHARE)
+            try:
+                loads.append(run_child_load(corpus, warehouse, size, "1% changed"))
+                print(f"{size} 1% changed: {loads[-1].load_seconds:.1f} s", file=sys.stderr, flush=True)
+            finally:
+                undo(edits)
+        floors[size] = floor_seconds(corpus)
+        print(f"{size} floor: {floors[size]:.1f} s", file=sys.stderr, flush=True)
+    machine_rows.append(("load average at end", " ".join(f"{x:.2f}" for x in os.getloadavg())))
+    print(report(loads, floors, machine_rows))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine_rows, "floors": floors, "loads": [vars(run) for run in loads]},
+                                        indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
