@@ -6,8 +6,13 @@ import argparse
 import os
 import sys
 import warnings
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from etl.warehouse.plan import LoadPlan
 
 
 def _quiet_dagster() -> None:
@@ -18,23 +23,32 @@ def _quiet_dagster() -> None:
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 
-def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli"):
-    """Materialize the whole asset graph over every date partition present in the posts folder, in
-    one run. Returns the Dagster result."""
+def partition_bounds() -> tuple[date, date]:
+    """The first and the last daily partition that exist today."""
+    from etl.automation.partitions import daily_posts
+
+    return (date.fromisoformat(daily_posts.get_first_partition_key()),
+            date.fromisoformat(daily_posts.get_last_partition_key()))
+
+
+def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None):
+    """Materialize the whole asset graph over the partition range `partitions` (default: every date
+    present in the posts folder or live in the warehouse), in one run. Returns the Dagster result."""
     import dagster as dg
 
-    from etl.automation.partitions import daily_posts
     from etl.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
     from etl.resources import PostsFolder
     from etl.settings import load_settings
-    from etl.warehouse.ingest import live_partition_range, source_partitions
+    from etl.warehouse.plan import live_partition_range
+    from etl.warehouse.ingest import source_partitions
     from dagster_duckdb import DuckDBResource
 
     settings = load_settings()
-    first = date.fromisoformat(daily_posts.get_first_partition_key())
-    last = date.fromisoformat(daily_posts.get_last_partition_key())
-    dates = source_partitions(posts_dir) + live_partition_range(warehouse)
-    present = [d for d in dates if first <= d <= last] or [last]
+    if partitions is None:
+        first, last = partition_bounds()
+        dates = source_partitions(posts_dir) + live_partition_range(warehouse)
+        present = [d for d in dates if first <= d <= last] or [last]
+        partitions = (min(present), max(present))
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     return dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],
@@ -45,14 +59,39 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli"):
             "duckdb": DuckDBResource(database=str(warehouse)),
         },
         tags={
-            "dagster/asset_partition_range_start": min(present).isoformat(),
-            "dagster/asset_partition_range_end": max(present).isoformat(),
+            "dagster/asset_partition_range_start": partitions[0].isoformat(),
+            "dagster/asset_partition_range_end": partitions[1].isoformat(),
             "etl/trigger": trigger,
         },
         # Dagster logs one event per partition and asset; the report below is what a person reads.
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,
     )
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    plan: LoadPlan
+    result: object | None
+    """The Dagster run's result; None when the plan found nothing to load."""
+
+
+def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome:
+    """What `etl load` does: plan from the files' stamps, then one run over the dates that changed
+    (every date with `full`, or when the stamps cannot be trusted), or no run when nothing did."""
+    from etl.settings import analyst_db_for, load_settings
+    from etl.warehouse.plan import plan_load
+
+    full_reason = None
+    if full:
+        full_reason = "a full load was asked for"
+    elif load_settings().hash_every_file:
+        full_reason = "ETL_HASH_EVERY_FILE is set"
+    plan = plan_load(posts_dir, warehouse, analyst_db_for(warehouse), bounds=partition_bounds(),
+                     full_reason=full_reason)
+    if plan.up_to_date:
+        return LoadOutcome(plan, None)
+    return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last)))
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -66,8 +105,8 @@ def _load(args: argparse.Namespace) -> int:
         print(f"error: posts folder {posts_dir} does not exist", file=sys.stderr)
         return 2
     print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
-    result = run_load(posts_dir, warehouse)
-    return print_load_report(result, warehouse)
+    outcome = load(posts_dir, warehouse, full=args.full)
+    return print_load_report(outcome, warehouse)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -114,9 +153,11 @@ def _dictionary(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="etl", description="finews warehouse: load posts, query tables.")
     commands = parser.add_subparsers(dest="command", required=True)
-    load = commands.add_parser("load", help="load every post into the DuckDB warehouse (one Dagster run)")
+    load = commands.add_parser("load", help="load new, changed and deleted posts into the DuckDB warehouse (one Dagster run)")
     load.add_argument("--posts", help="posts folder (default: $ETL_POSTS_DIR or the bundled sample)")
     load.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
+    load.add_argument("--full", action="store_true",
+                      help="run over every date in the folder, even when no file changed since the last load")
     load.set_defaults(handler=_load)
     generate = commands.add_parser("generate", help="write a synthetic corpus in the real post formats")
     generate.add_argument("--out", required=True, help="folder to write the posts into")

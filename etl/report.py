@@ -17,40 +17,66 @@ def _metadata(result, asset: str) -> dict:
     return {}
 
 
-def print_load_report(result, warehouse: Path) -> int:
+def print_load_report(outcome, warehouse: Path) -> int:
+    """Print what a load did (`etl.cli.LoadOutcome`); the exit status: 0 only when the load
+    committed and no blocking check failed."""
+    plan, result = outcome.plan, outcome.result
+    print(plan.describe())
+    if result is None:
+        print(f"Files: {plan.files_seen} seen, 0 new, 0 changed, {plan.files_seen} unchanged, 0 deleted; "
+              "the warehouse and the analyst snapshot are current (etl load --full checks every date anyway)")
+        _print_rows(warehouse)
+        return 0
     raw = _metadata(result, "raw_posts")
     built = _metadata(result, "articles")
     if raw:
+        # Files outside the run's dates were vouched for by their stamps: unchanged.
+        outside = max(plan.files_seen - raw["files_seen"], 0)
         print(
-            f"Files: {raw['files_seen']} seen, {raw['files_new']} new, {raw['files_changed']} changed, "
-            f"{raw['files_unchanged']} unchanged, {raw['files_deleted']} deleted, "
+            f"Files: {raw['files_seen'] + outside} seen, {raw['files_new']} new, {raw['files_changed']} changed, "
+            f"{raw['files_unchanged'] + outside} unchanged, {raw['files_deleted']} deleted, "
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
-    # ExecuteInProcessResult returns the AssetCheckEvaluation records themselves.
-    checks = list(result.get_asset_check_evaluations()) if hasattr(result, "get_asset_check_evaluations") else []
-    failed_blocking = []
-    if checks:
-        passed = sum(c.passed for c in checks)
-        warned = sum(not c.passed and c.severity == dg.AssetCheckSeverity.WARN for c in checks)
-        print(f"Checks: {passed} passed, {len(checks) - passed} failed "
-              f"({len(checks) - passed - warned} ERROR, {warned} WARN)")
-        for check in checks:
-            if not check.passed:
-                severity = check.severity.value if check.severity else "ERROR"
-                print(f"  {severity:5} {check.asset_key.to_user_string()}.{check.check_name}: "
-                      f"{check.description or ''}")
-                if severity == "ERROR":
-                    failed_blocking.append(check.check_name)
+    failed_blocking = _print_checks(result)
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
-        print("Load FAILED: the warehouse keeps its last committed state.")
+        failed_steps = [event for event in result.all_events if event.is_step_failure]
+        for event in failed_steps:
+            print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+        if failed_blocking and not failed_steps:
+            print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
+                  "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "
+                  "complete load. Fix the posts (see dq_result) and run etl load again.")
+        else:
+            print("Load FAILED: every batch committed before the failure stays, the analyst snapshot still "
+                  "shows the last complete load, and the next etl load finishes the work.")
         return 1
+    _print_rows(warehouse)
+    return 1 if failed_blocking else 0
+
+
+def _print_checks(result) -> list[str]:
+    """Print the checks' tally and each failure; return the names of failed blocking checks."""
+    checks = list(result.get_asset_check_evaluations())
+    if not checks:
+        return []
+    passed = sum(c.passed for c in checks)
+    warned = sum(not c.passed and c.severity == dg.AssetCheckSeverity.WARN for c in checks)
+    print(f"Checks: {passed} passed, {len(checks) - passed} failed "
+          f"({len(checks) - passed - warned} ERROR, {warned} WARN)")
+    failed_blocking = []
+    for check in checks:
+        if not check.passed:
+            severity = check.severity.value if check.severity else "ERROR"
+            print(f"  {severity:5} {check.asset_key.to_user_string()}.{check.check_name}: {check.description or ''}")
+            if severity == "ERROR":
+                failed_blocking.append(check.check_name)
+    return failed_blocking
+
+
+def _print_rows(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         counts = conn.execute(read_sql("metadata/table_counts.sql")).fetchall()
     print("Rows: " + ", ".join(f"{table} {rows}" for table, rows in counts))
     print(f"Warehouse: {warehouse}")
     print(f"Try: etl sql \"SELECT secid, name, article_count FROM security ORDER BY article_count DESC LIMIT 10\"")
-    return 1 if failed_blocking else 0

@@ -1,4 +1,5 @@
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -33,6 +34,15 @@ def write_posts(root: Path, files: dict[str, str | bytes]) -> Path:
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
     return write_posts(tmp_path / "posts", SMALL_CORPUS)
+
+
+HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+
+def age_files(folder: Path, mtime_ns: int = HOUR_AGO_NS) -> None:
+    """Files written by a test are too fresh for their stamp to be kept; make them older."""
+    for path in folder.rglob("*.md"):
+        os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:

@@ -22,9 +22,9 @@ from dagster_duckdb import DuckDBResource
 from etl.assets.snapshot import TRIGGER_TAG, load_run_row
 from etl.automation.partitions import daily_posts
 from etl.resources import PostsFolder
-from etl.sources import SourceFile, discover, read_file
+from etl.sources import SourceFile, discover
 from etl.warehouse.connection import open_warehouse
-from etl.warehouse.ingest import file_partition
+from etl.warehouse.ingest import source_partition
 from etl.warehouse.publish import record_load_run
 
 JOB_NAME = "load_warehouse"
@@ -42,7 +42,7 @@ def _partition_bounds() -> tuple[date, date]:
 
 
 def _bucket(source: SourceFile, first: date, last: date) -> str:
-    day = source.name_date or file_partition(read_file(source))
+    day = source_partition(source)
     return day.isoformat() if day and first <= day <= last else OUT_OF_RANGE
 
 

@@ -1,2 +1,3 @@
-"""Data quality: Great Expectations suites per table (`suites`), run on each load's batch
-(`validate`) as Dagster asset checks (`asset_checks`), with results kept in `dq_result`."""
+"""Data quality: Great Expectations suites per table (`suites`), run on what each load wrote since
+the last clean check (`validate`) as Dagster asset checks (`asset_checks`), with results kept in
+`dq_result`."""

@@ -2,7 +2,9 @@
 
 ERROR rules are blocking (a failure stops the assets downstream of the checked one and fails the
 run); WARN rules are reported and the run goes on. Each step writes its results to `dq_result`, so
-it sits in the DuckDB pool like the assets. Great Expectations is imported only when a step runs.
+it sits in the DuckDB pool like the assets. A step validates what its asset wrote since the last
+clean step (no ERROR check failed); Great Expectations is imported only when there is something to
+validate, and a step with nothing new still reports (and records) every check, passed on 0 rows.
 """
 
 
@@ -50,7 +52,8 @@ def build_checks(asset: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         name=f"{asset}_quality",
         specs=[_spec(asset, rule) for rule in rules_for(asset)],
-        description=f"Great Expectations suite over the batch `{asset}` just wrote; results also go to dq_result.",
+        description=f"Great Expectations suite over what `{asset}` wrote since its last clean check; "
+                    "results also go to dq_result.",
         pool=DUCKDB_POOL,
     )
     def _checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):

@@ -1,5 +1,7 @@
-"""Running the suites: read the batch back from DuckDB, validate it with Great Expectations (pandas
-data source, whole-dataframe batch: GX cannot query DuckDB), and store the results in `dq_result`.
+"""Running the suites: read back from DuckDB the rows written since the asset's last clean check,
+validate them with Great Expectations (pandas data source, whole-dataframe batch: GX cannot query
+DuckDB), and store the results in `dq_result`. A table with no such rows passes every rule without
+Great Expectations, which is imported (2–3 s) only when some table has rows to validate.
 
 Plain functions over a DuckDB connection or DataFrames; the Dagster checks in `etl.checks.asset_checks`
 are a thin layer over `run_asset_checks`.
@@ -23,7 +25,7 @@ from etl.warehouse.sql import read_sql, run_script
 SAMPLE_ROWS = 10
 """Failing rows kept per check, for the UI and `dq_result.details`."""
 SAMPLE_TEXT = 80
-"""Characters of a failing value kept in the sample (bodies are long)."""
+"""Characters of a failing value kept in the sample (disagreeing titles can be long)."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,17 @@ class CheckOutcome:
     unexpected_count: int | None
     sample: list[dict] = field(default_factory=list)
     error: str | None = None
+    nothing_new: bool = False
+    """True when the table had no row to check, so Great Expectations did not run. A flag, not
+    `element_count == 0`: an expectation with a row condition can count 0 rows of a batch too."""
 
     @property
     def summary(self) -> str:
         """One line for a person: what was expected and how far the batch is from it."""
         if self.error:
             return f"{self.description} The expectation could not run: {self.error}"
+        if self.nothing_new:
+            return f"{self.description} Nothing new to check since the last clean check."
         if self.passed:
             return f"{self.description} All {self.element_count} rows pass."
         shown = "; ".join(", ".join(f"{k}={v!r}" if v == "" else f"{k}={v}" for k, v in row.items())
@@ -80,16 +87,28 @@ def _gx_context(gx):
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+def _pandas_source():
+    """A Great Expectations pandas data source in a fresh context."""
+    import great_expectations as gx  # 2–3 s: only here, never when Dagster loads the definitions
+
+    return _gx_context(gx).data_sources.add_pandas("warehouse")
+
+
 def validate_frames(frames: Mapping[str, pd.DataFrame], suites: Sequence[TableSuite], *,
                     today: date) -> list[CheckOutcome]:
     """Validate each table's DataFrame with its suite; one outcome per rule, in the suites' order.
-    Creates one Great Expectations context for all of them."""
-    import great_expectations as gx  # 2–3 s: only here, never when Dagster loads the definitions
-
-    source = _gx_context(gx).data_sources.add_pandas("warehouse")
+    A suite whose DataFrame is empty passes every rule without running; the others share one Great
+    Expectations context, created (and GX imported) only when some DataFrame has rows."""
+    source = None
     outcomes: list[CheckOutcome] = []
     for suite in suites:
         frame = frames[suite.table]
+        if frame.empty:
+            outcomes += [CheckOutcome(**_identity(suite, rule, today), passed=True, element_count=0,
+                                      unexpected_count=0, nothing_new=True) for rule in suite.rules]
+            continue
+        if source is None:
+            source = _pandas_source()
         batch = (source.add_dataframe_asset(suite.table)
                  .add_batch_definition_whole_dataframe("batch")
                  .get_batch(batch_parameters={"dataframe": frame}))
@@ -101,15 +120,19 @@ def validate_frames(frames: Mapping[str, pd.DataFrame], suites: Sequence[TableSu
         })
         # GX does not keep the suite's order: match results to rules by name.
         by_name = {r.expectation_config.meta["check"]: r for r in validation.results}
-        for rule in suite.rules:
-            outcomes.append(_outcome(suite, rule, by_name.get(rule.name), today))
+        outcomes += [_outcome(suite, rule, by_name.get(rule.name), today) for rule in suite.rules]
     return outcomes
 
 
+def _identity(suite: TableSuite, rule, today: date) -> dict:
+    """What an outcome says about its rule, whatever the result."""
+    return dict(asset=suite.asset, table=suite.table, check_name=rule.name, severity=rule.severity,
+                description=rule.description, expectation=rule.expectation,
+                arguments=_plain(rule.arguments(today)))
+
+
 def _outcome(suite: TableSuite, rule, result, today: date) -> CheckOutcome:
-    common = dict(asset=suite.asset, table=suite.table, check_name=rule.name, severity=rule.severity,
-                  description=rule.description, expectation=rule.expectation,
-                  arguments=_plain(rule.arguments(today)))
+    common = _identity(suite, rule, today)
     if result is None:
         return CheckOutcome(**common, passed=False, element_count=None, unexpected_count=None,
                             error="Great Expectations returned no result for this expectation")
@@ -169,9 +192,15 @@ def _plain(value):
     return str(value)
 
 
-def read_batches(conn, suites: Sequence[TableSuite]) -> dict[str, pd.DataFrame]:
-    """The batch each suite checks, as pandas DataFrames read back from DuckDB."""
-    return {suite.table: conn.execute(read_sql(suite.batch_sql)).df() for suite in suites}
+def last_clean_check(conn, asset: str) -> datetime | None:
+    """When the last check step of `asset` with no failed ERROR check ran; None before the first."""
+    return conn.execute(read_sql("checks/last_clean_check.sql"), {"asset": asset}).fetchone()[0]
+
+
+def read_batches(conn, suites: Sequence[TableSuite], *, since: datetime | None) -> dict[str, pd.DataFrame]:
+    """The batch each suite checks, the rows written after `since` (all of them when None), as pandas
+    DataFrames read back from DuckDB."""
+    return {suite.table: conn.execute(read_sql(suite.batch_sql), {"since": since}).df() for suite in suites}
 
 
 DQ_SCHEMA = pa.schema([
@@ -205,9 +234,11 @@ def record_results(conn, outcomes: Sequence[CheckOutcome], *, run_id: str, now: 
 
 
 def run_asset_checks(conn, asset: str, *, run_id: str, today: date, now: datetime) -> list[CheckOutcome]:
-    """Check what `asset` just wrote and record the results: the whole job of one check step."""
+    """Check what `asset` wrote since its last clean check and record the results (at `now`, which
+    becomes the next step's `since` if no ERROR check fails): the whole job of one check step."""
     suites = suites_for(asset)
-    outcomes = validate_frames(read_batches(conn, suites), suites, today=today)
+    batches = read_batches(conn, suites, since=last_clean_check(conn, asset))
+    outcomes = validate_frames(batches, suites, today=today)
     record_results(conn, outcomes, run_id=run_id, now=now)
     return outcomes
 

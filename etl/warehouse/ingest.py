@@ -14,15 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
-
 from etl.posts.build import PARALLEL_THRESHOLD, build_in_batches
 from etl.posts.frontmatter import PostFormatError, parse_front_matter, normalize_text
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
-from etl.sources import FileStamp, FileVersion, discover, read_file, stamp_of
+from etl.sources import FileStamp, FileVersion, SourceFile, discover, read_file, stamp_of
 from etl.warehouse import loads
-from etl.warehouse.sql import read_sql
 
 
 @dataclass(frozen=True)
@@ -64,26 +61,14 @@ def file_partition(version: FileVersion) -> date | None:
     return partition_date(identity, published_at)
 
 
+def source_partition(source: SourceFile) -> date | None:
+    """Partition date of a file in the folder: from its name, else read from the file."""
+    return source.name_date or file_partition(read_file(source))
+
+
 def source_partitions(posts_dir: Path) -> list[date]:
     """Every partition date present in the posts folder (reads only files whose name has no date)."""
-    days = set()
-    for source in discover(posts_dir):
-        day = source.name_date or file_partition(read_file(source))
-        if day:
-            days.add(day)
-    return sorted(days)
-
-
-def live_partition_range(warehouse: Path) -> list[date]:
-    """First and last partition of the files the warehouse holds as present (empty if none)."""
-    if not warehouse.exists():
-        return []
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as conn:
-            row = conn.execute(read_sql("load/live_partition_range.sql")).fetchone()
-    except duckdb.Error:
-        return []  # a new file without tables, or a writer holds it: the load itself will wait
-    return [day for day in row if day]
+    return sorted({day for source in discover(posts_dir) if (day := source_partition(source))})
 
 
 INGEST_BATCH_FILES = 2000

@@ -1,4 +1,6 @@
--- The whole security dimension: the securities asset rebuilds it whole on every load.
+-- The whole security dimension (the securities asset rebuilds it whole), when an article was loaded
+-- since the last clean check of the securities asset ($since; NULL: always); otherwise nothing.
+-- Securities come only from the articles' mentions: if no article changed since then, neither did they.
 SELECT secid,
        market_id,
        code,
@@ -9,4 +11,5 @@ SELECT secid,
        first_seen_date,
        last_seen_date
 FROM security
+WHERE EXISTS (SELECT 1 FROM article WHERE loaded_at > coalesce($since, '-infinity'::TIMESTAMPTZ))
 ORDER BY secid

@@ -1,7 +1,10 @@
--- The mentions of the latest load's articles, plus every stock_mention row (any load) whose article
--- is missing (orphan_article_id is NULL unless the row points nowhere). secid_from_parts is what
--- market_id and code say the secid should be.
-WITH batch AS (SELECT article_id FROM article WHERE loaded_at = (SELECT max(loaded_at) FROM article))
+-- The mentions of the articles loaded since the last clean check of the stock_mentions asset ($since;
+-- NULL: all of them), plus every stock_mention row (any load) whose article is missing
+-- (orphan_article_id is NULL unless the row points nowhere). secid_from_parts is what market_id and
+-- code say the secid should be.
+WITH new_article AS (
+    SELECT article_id FROM article WHERE loaded_at > coalesce($since, '-infinity'::TIMESTAMPTZ)
+)
 SELECT m.article_id,
        m.secid,
        m.market_id,
@@ -12,5 +15,5 @@ SELECT m.article_id,
        CASE WHEN a.article_id IS NULL THEN m.article_id END AS orphan_article_id
 FROM stock_mention AS m
 LEFT JOIN article AS a ON a.article_id = m.article_id
-WHERE m.article_id IN (SELECT article_id FROM batch) OR a.article_id IS NULL
+WHERE m.article_id IN (SELECT article_id FROM new_article) OR a.article_id IS NULL
 ORDER BY m.article_id, m.secid

@@ -10,12 +10,12 @@ CREATE TABLE IF NOT EXISTS dq_result (
     checked_at        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (run_id, asset, check_name)
 );
-COMMENT ON TABLE dq_result IS 'One row per data-quality check per load: the Great Expectations suites (etl/checks) run on the batch each asset just wrote.';
+COMMENT ON TABLE dq_result IS 'One row per data-quality check per load: the Great Expectations suites (etl/checks) run on what each asset wrote since its last clean check (a run in which none of its ERROR checks failed).';
 COMMENT ON COLUMN dq_result.run_id IS 'Dagster run id of the load whose batch was checked.';
 COMMENT ON COLUMN dq_result.asset IS 'Dagster asset the check belongs to: articles, article_tags, stock_mentions or securities.';
-COMMENT ON COLUMN dq_result.check_name IS 'Name of the check, the same as the Dagster asset check (secid_format, mention_article_exists, ...).';
-COMMENT ON COLUMN dq_result.passed IS 'True when every row of the batch met the expectation.';
+COMMENT ON COLUMN dq_result.check_name IS 'Name of the check, the same as the Dagster asset check (secid_format, article_exists, ...).';
+COMMENT ON COLUMN dq_result.passed IS 'True when every row of the batch met the expectation, or the batch was empty (nothing new since the last clean check).';
 COMMENT ON COLUMN dq_result.severity IS 'ERROR (a failure blocks the downstream assets and fails the load) or WARN (worth a look, the load goes on).';
 COMMENT ON COLUMN dq_result.unexpected_count IS 'Rows of the batch that broke the expectation; NULL when the expectation itself could not run.';
-COMMENT ON COLUMN dq_result.details IS 'JSON: table, expectation type and arguments, rows checked, a sample of failing rows, and the error when the expectation could not run.';
-COMMENT ON COLUMN dq_result.checked_at IS 'When the check ran.';
+COMMENT ON COLUMN dq_result.details IS 'JSON: table, expectation type and arguments, rows checked (0 when nothing was new since the last clean check), a sample of failing rows, and the error when the expectation could not run.';
+COMMENT ON COLUMN dq_result.checked_at IS 'When the check ran. An asset''s latest checked_at in a run with no failed ERROR check of that asset is where its next batch starts: rows loaded after it.';

@@ -177,7 +177,8 @@ def duckdb_15_cli() -> str | None:
     """A DuckDB 1.5 command-line shell (`pip install duckdb-cli==1.5.6`), if one is installed."""
     import shutil
 
-    cli = os.environ.get("DUCKDB_CLI") or shutil.which("duckdb")
+    beside_python = Path(sys.executable).with_name("duckdb")  # the dev install's duckdb-cli
+    cli = os.environ.get("DUCKDB_CLI") or (str(beside_python) if beside_python.exists() else shutil.which("duckdb"))
     if not cli:
         return None
     version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout
@@ -185,11 +186,24 @@ def duckdb_15_cli() -> str | None:
 
 
 @pytest.mark.skipif(duckdb_15_cli() is None, reason="no duckdb 1.5 CLI installed (pip install duckdb-cli==1.5.6)")
-def test_the_duckdb_15_cli_reads_the_snapshot_but_not_the_warehouse(loaded):
+def test_the_duckdb_15_cli_reads_the_snapshot_and_the_warehouse(loaded):
     _, warehouse, _ = loaded
     cli = duckdb_15_cli()
-    answer = subprocess.run([cli, "-readonly", "-csv", str(analyst_db_for(warehouse)), "-c",
-                             "SELECT count(*) FROM article"], capture_output=True, text=True)
-    assert answer.returncode == 0 and answer.stdout.split() == ["count_star()", "4"], answer.stderr
-    refused = subprocess.run([cli, "-readonly", str(warehouse), "-c", "SELECT 1"], capture_output=True, text=True)
-    assert refused.returncode != 0
+    for database in (analyst_db_for(warehouse), warehouse):
+        answer = subprocess.run([cli, "-readonly", "-csv", str(database), "-c", "SELECT count(*) FROM article"],
+                                capture_output=True, text=True)
+        assert answer.returncode == 0 and answer.stdout.split() == ["count_star()", "4"], answer.stderr
+
+
+def test_a_warehouse_in_duckdb_2_format_still_gets_a_snapshot_in_the_15_format(tmp_path, monkeypatch):
+    """Warehouses created before new files were made in the 1.5 format: the snapshot is then copied
+    table by table instead of as a file."""
+    monkeypatch.setenv("ETL_WORKERS", "1")
+    monkeypatch.delenv("ETL_ANALYST_DB", raising=False)
+    warehouse = tmp_path / "old.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    assert storage_version(warehouse) not in DUCKDB_15_READS
+    assert run_load(sample_folder(tmp_path / "posts"), warehouse).success
+    snapshot = analyst_db_for(warehouse)
+    assert storage_version(snapshot) in DUCKDB_15_READS
+    assert read(snapshot, "SELECT count(*) FROM article") == read(warehouse, "SELECT count(*) FROM article") == [(4,)]

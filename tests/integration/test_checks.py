@@ -1,5 +1,7 @@
 """Data-quality checks: clean loads pass, bad batches fail the right checks with the right severity,
-every result lands in dq_result, and a failing blocking check stops the downstream assets.
+every result lands in dq_result, a failing blocking check stops the downstream assets, and a check
+step validates only what its asset wrote since its last clean check (without Great Expectations
+when that is nothing).
 
 The fixture posts are written here, in the corpus formats (plain digest, `> ` digest + HTML with
 EastMoney markup, NW media copy, old_post copy, empty title and date); their text is made up.
@@ -7,6 +9,7 @@ EastMoney markup, NW media copy, old_post copy, empty title and date); their tex
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from datetime import date, datetime, timezone
@@ -170,6 +173,19 @@ def loaded(clean_warehouse: Path, clean_posts: Path, tmp_path: Path) -> Path:
     return warehouse
 
 
+@pytest.fixture
+def unchecked(loaded: Path) -> Path:
+    """`loaded` without its check history: with no clean check yet, every row is still to be
+    validated, as on a first load, so the bad rows a test writes straight into it are seen."""
+    with duckdb.connect(str(loaded)) as conn:
+        conn.execute("DELETE FROM dq_result")
+    return loaded
+
+
+def rows_checked(result) -> dict[tuple[str, str], int]:
+    return {key: e.metadata["rows_checked"].value for key, e in evaluations(result).items()}
+
+
 def failures(outcomes) -> dict[str, str]:
     """Failed check name → severity."""
     return {o.check_name: o.severity for o in outcomes if not o.passed}
@@ -270,10 +286,77 @@ def test_failing_blocking_check_on_articles_stops_everything_downstream(tmp_path
     assert {key[0] for key in evaluations(result)} == {"articles"}
 
 
+# --- what a check step validates: what its asset wrote since its last clean check ---------------
+
+NEW_ID = "202201129990000006"
+
+
+def test_a_load_checks_only_the_articles_it_wrote_and_their_rows(loaded: Path, clean_posts: Path):
+    write_posts(clean_posts, {f"_posts/2022-01-12-{NEW_ID}.md": EMNEWS.replace(EMNEWS_ID, NEW_ID)})
+    result = materialize(clean_posts, loaded)
+
+    assert result.success
+    checked = rows_checked(result)
+    with duckdb.connect(str(loaded), read_only=True) as conn:
+        def count(sql: str, *params) -> int:
+            return conn.execute(sql, list(params)).fetchone()[0]
+
+        assert count("SELECT count(*) FROM article") == 3
+        assert checked[("articles", "article_id_unique")] == 1
+        assert checked[("article_tags", "article_tag_unique")] == count(
+            "SELECT count(*) FROM article_tag WHERE article_id = ?", NEW_ID)
+        assert checked[("stock_mentions", "mention_unique")] == count(
+            "SELECT count(*) FROM stock_mention WHERE article_id = ?", NEW_ID) > 0
+        # The dimensions are small and derived from the articles: checked whole when any article changed.
+        assert checked[("article_tags", "tag_table_id_unique")] == count("SELECT count(*) FROM tag")
+        assert checked[("securities", "secid_unique")] == count("SELECT count(*) FROM security")
+
+
+def test_a_failed_blocking_check_fails_again_until_fixed_then_an_unchanged_load_checks_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    textless = "_posts/2022-01-11-202201119990000004.md"
+    posts = write_posts(tmp_path / "posts", CLEAN_CORPUS | {textless: TEXTLESS})
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    def body_check(result) -> dg.AssetCheckEvaluation:
+        return evaluations(result)[("articles", "body_text_not_empty")]
+
+    assert not body_check(materialize(posts, warehouse)).passed
+
+    # Nothing rebuilt, but no clean check since the failure: the bad article is checked again.
+    unchanged = materialize(posts, warehouse)
+    assert not unchanged.success
+    assert materialized(unchanged) == {"raw_posts", "articles"}
+    assert not body_check(unchanged).passed
+    assert "202201119990000004" in body_check(unchanged).description
+
+    write_posts(posts, {textless: TEXTLESS.replace('<p style="display:none"> </p>', "<p>示例公司发布公告。</p>")})
+    fixed = materialize(posts, warehouse)
+    assert fixed.success
+    assert [key for key, e in evaluations(fixed).items() if not e.passed] == []
+    assert rows_checked(fixed)[("articles", "article_id_unique")] == 3  # all of them: none had passed yet
+
+    # After a clean check an unchanged load has nothing to validate: Great Expectations must not even
+    # be imported (with None in sys.modules, any import of it raises and fails the check step).
+    monkeypatch.setitem(sys.modules, "great_expectations", None)
+    again = materialize(posts, warehouse)
+    assert again.success
+    found = evaluations(again)
+    assert set(found) == all_check_keys()
+    assert all(e.passed for e in found.values())
+    assert set(rows_checked(again).values()) == {0}
+    assert "Nothing new to check since the last clean check." in body_check(again).description
+    rows = dq_rows(warehouse, again.run_id)
+    assert len(rows) == len(all_check_keys())
+    assert rows["passed"].all()
+    assert (rows["unexpected_count"] == 0).all()
+    assert {json.loads(details)["rows_checked"] for details in rows["details"]} == {0}
+
+
 # --- the plain check function on deliberately bad batches --------------------------------------
 
-def test_bad_mentions_fail_the_right_checks(loaded: Path):
-    with open_warehouse(loaded) as conn:
+def test_bad_mentions_fail_the_right_checks(unchecked: Path):
+    with open_warehouse(unchecked) as conn:
         conn.execute("""
             INSERT INTO stock_mention VALUES
                 (?, '155.ABC', 155, 'ABC', 'unknown market', 'stock', 2, ['keytip']),
@@ -296,15 +379,16 @@ def test_bad_mentions_fail_the_right_checks(loaded: Path):
     assert by_name["market_id_known"].unexpected_count == 1
     assert by_name["market_id_known"].sample[0] == {"article_id": EMNEWS_ID, "secid": "155.ABC", "market_id": 155}
     assert by_name["article_exists"].sample[0]["article_id"] == "no-such-article"
-    rows = dq_rows(loaded, "bad-mentions")
+    rows = dq_rows(unchecked, "bad-mentions")
     assert len(rows) == len(rules_for("stock_mentions"))
     assert set(rows.loc[~rows["passed"], "check_name"]) == set(failures(outcomes))
 
 
-def test_bad_articles_fail_the_right_checks(loaded: Path):
-    with open_warehouse(loaded) as conn:
-        conn.execute("UPDATE article SET body_text = '', title_variants = ['标题甲', '标题乙'] WHERE article_id = ?",
-                     [EMNEWS_ID])
+def test_bad_articles_fail_the_right_checks(unchecked: Path):
+    with open_warehouse(unchecked) as conn:
+        # Whitespace is no text: the body must fail like an empty one.
+        conn.execute("UPDATE article SET body_text = ' \n ', title_variants = ['标题甲', '标题乙'] "
+                     "WHERE article_id = ?", [EMNEWS_ID])
         conn.execute("UPDATE article SET published_at = TIMESTAMPTZ '2019-05-01 08:00:00+08', title = '  ' "
                      "WHERE article_id = ?", [PLAIN_ID])
         outcomes = run_asset_checks(conn, "articles", run_id="bad-articles", today=TODAY, now=NOW)
@@ -319,15 +403,15 @@ def test_bad_articles_fail_the_right_checks(loaded: Path):
     assert by_name["titles_agree"].sample[0]["disagreeing_titles"] == "标题甲 ｜ 标题乙"
 
 
-def test_digest_only_articles_may_have_no_body(loaded: Path):
-    with open_warehouse(loaded) as conn:
+def test_digest_only_articles_may_have_no_body(unchecked: Path):
+    with open_warehouse(unchecked) as conn:
         conn.execute("UPDATE article SET body_text = '', layout = 'digest_only' WHERE article_id = ?", [EMNEWS_ID])
         outcomes = run_asset_checks(conn, "articles", run_id="digest-only", today=TODAY, now=NOW)
     assert failures(outcomes) == {}
 
 
-def test_bad_tags_and_securities_fail_the_right_checks(loaded: Path):
-    with open_warehouse(loaded) as conn:
+def test_bad_tags_and_securities_fail_the_right_checks(unchecked: Path):
+    with open_warehouse(unchecked) as conn:
         conn.execute("INSERT INTO article_tag VALUES (?, 'tag:没有这个标签')", [PLAIN_ID])
         conn.execute("INSERT INTO tag VALUES ('label:示例', '示例', 'label')")
         conn.execute("UPDATE security SET security_type = 'warrant', first_seen_date = DATE '2030-01-01' "
@@ -344,7 +428,7 @@ def test_bad_tags_and_securities_fail_the_right_checks(loaded: Path):
         "secid_format": ERROR,
         "article_count_at_least_1": ERROR,
     }
-    assert len(dq_rows(loaded, "bad-dims")) == len(rules_for("article_tags")) + len(rules_for("securities"))
+    assert len(dq_rows(unchecked, "bad-dims")) == len(rules_for("article_tags")) + len(rules_for("securities"))
 
 
 def test_duplicate_and_missing_keys_fail_key_checks():
@@ -362,7 +446,7 @@ def test_duplicate_and_missing_keys_fail_key_checks():
     articles_frame = pd.DataFrame({
         "article_id": [PLAIN_ID, PLAIN_ID], "best_post_path": ["a.md", "b.md"], "title": ["甲", "乙"],
         "published_at": pd.to_datetime(["2021-12-09 02:15:00+00:00"] * 2, utc=True),
-        "layout": ["plain", "plain"], "body_text": ["正文", "正文"], "disagreeing_titles": [None, None],
+        "layout": ["plain", "plain"], "body_length": [2, 2], "disagreeing_titles": [None, None],
     })
     outcomes = validate_frames({"stock_mention": mentions, "article": articles_frame},
                                suites_for("stock_mentions") + suites_for("articles"), today=TODAY)

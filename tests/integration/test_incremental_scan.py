@@ -2,7 +2,6 @@
 steps, on the plain functions the raw_posts and articles assets call."""
 
 import os
-import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -10,16 +9,7 @@ import pytest
 
 from etl.warehouse import ingest
 from etl.warehouse.connection import open_warehouse
-from tests.conftest import PLAIN_ID, SMALL_CORPUS, query
-
-HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
-
-
-def _age(folder: Path, mtime_ns: int = HOUR_AGO_NS) -> None:
-    """Files written by a test are too fresh for their stamp to be kept; make them older."""
-    for path in folder.rglob("*.md"):
-        os.utime(path, ns=(mtime_ns, mtime_ns))
-
+from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, age_files, query
 
 def _scan(posts: Path, warehouse: Path, **options) -> ingest.IngestSummary:
     with open_warehouse(warehouse) as conn:
@@ -41,7 +31,7 @@ def reads(monkeypatch) -> list[str]:
 
 
 def test_a_file_with_its_stored_size_and_mtime_is_not_read(small_corpus, tmp_path, reads):
-    _age(small_corpus)
+    age_files(small_corpus)
     warehouse = tmp_path / "w.duckdb"
     assert len(_scan(small_corpus, warehouse).new) == len(SMALL_CORPUS)
     reads.clear()
@@ -50,7 +40,7 @@ def test_a_file_with_its_stored_size_and_mtime_is_not_read(small_corpus, tmp_pat
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen_only_when_every_file_is_hashed(small_corpus, tmp_path):
-    _age(small_corpus)
+    age_files(small_corpus)
     warehouse = tmp_path / "w.duckdb"
     _scan(small_corpus, warehouse)
     path = small_corpus / f"old_post/2021-12-08-{PLAIN_ID}.md"
@@ -62,11 +52,11 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_only_when_every_file_is_hashe
 
 
 def test_a_touched_file_is_hashed_once_then_trusted_again(small_corpus, tmp_path, reads):
-    _age(small_corpus)
+    age_files(small_corpus)
     warehouse = tmp_path / "w.duckdb"
     _scan(small_corpus, warehouse)
     touched = small_corpus / "_posts/2021-12-01-welcome.md"
-    _age(touched.parent, HOUR_AGO_NS + 60 * 10**9)
+    age_files(touched.parent, HOUR_AGO_NS + 60 * 10**9)
     reads.clear()
     summary = _scan(small_corpus, warehouse)
     assert summary.unchanged == len(SMALL_CORPUS) and summary.changed == []

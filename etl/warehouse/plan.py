@@ -1,0 +1,131 @@
+"""What `etl load` has to do, worked out before it starts a run: the dates whose files changed
+since the warehouse last saw them, or nothing at all.
+
+The plan stats every post file and compares path, size and mtime with `raw_post` (read-only, so a
+running load or an analyst is not disturbed); it reads only the rare changed file whose name has no
+date. A run then covers the dates from the first to the last with a new, changed, unstamped or
+vanished file. When no file changed and the last load finished (its analyst snapshot was published
+after the warehouse's last write) there is nothing to do and no run is started. Anything that makes
+the stamps untrustworthy plans every date, as a full load always did."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl.sources import SourceFile, discover
+from etl.warehouse.ingest import source_partition
+from etl.warehouse.sql import read_sql
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    files_seen: int
+    """Post files in the folder when the plan was made."""
+    files_to_scan: int
+    """Files the stamps do not vouch for: new, changed, unstamped or vanished (every file when
+    `full_reason` is set)."""
+    first: date | None
+    last: date | None
+    """The run's partition range; both None when there is nothing to load."""
+    full_reason: str | None = None
+    """Why every date is loaded whatever the stamps say."""
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.first is None
+
+    def describe(self) -> str:
+        if self.up_to_date:
+            return f"Nothing to load: all {self.files_seen} files as last loaded (path, size and mtime)."
+        dates = f"{self.first}..{self.last}"
+        if self.full_reason:
+            return f"Partitions {dates}, every date: {self.full_reason}."
+        return f"Partitions {dates}: {self.files_to_scan} of the files new, changed or deleted since the last load."
+
+
+def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
+    """True when the analyst snapshot was published after the warehouse's last write: the last load
+    finished. A load that failed or stopped at a check wrote after that (dq_result, staged rows, a
+    WAL left by a killed process), and so did any writer from outside."""
+    try:
+        published = snapshot.stat().st_mtime_ns
+        written = warehouse.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
+    return published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
+
+
+def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple[date, date],
+              full_reason: str | None = None) -> LoadPlan:
+    """The run `etl load` should start, if any. `bounds` are the first and last partitions that
+    exist; `full_reason` (e.g. the user asked for a full load) plans every date."""
+    sources = discover(posts_dir)
+    if full_reason is None:
+        if not warehouse.exists():
+            full_reason = "a new warehouse"
+        elif not snapshot_is_current(warehouse, snapshot):
+            full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+    if full_reason:
+        days = [source_partition(source) for source in sources] + live_partition_range(warehouse)
+        return _plan(len(sources), len(sources), days, bounds, full_reason)
+    try:
+        stale, vanished_days = _stale_files(warehouse, sources)
+    except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
+        return plan_load(posts_dir, warehouse, snapshot, bounds=bounds,
+                         full_reason=f"the warehouse could not be compared with the folder ({exc})")
+    days = [source_partition(source) for source in stale] + vanished_days
+    return _plan(len(sources), len(stale) + len(vanished_days), days, bounds, None)
+
+
+def _plan(files_seen: int, files_to_scan: int, days: list[date | None], bounds: tuple[date, date],
+          full_reason: str | None) -> LoadPlan:
+    if not days and not full_reason:
+        return LoadPlan(files_seen, 0, None, None)
+    first, last = bounds
+    # A file with no date in the partition range is scanned by every run: any range will do.
+    in_range = [day for day in days if day and first <= day <= last] or [last]
+    return LoadPlan(files_seen, files_to_scan, min(in_range), max(in_range), full_reason)
+
+
+def live_partition_range(warehouse: Path) -> list[date]:
+    """First and last partition of the files the warehouse holds as present: a full load covers
+    them to see deletions."""
+    if not warehouse.exists():
+        return []
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            row = conn.execute(read_sql("load/live_partition_range.sql")).fetchone()
+    except duckdb.Error:
+        return []  # a new file without tables, or a writer holds it: the load itself will wait
+    return [day for day in row if day]
+
+
+LISTING_SCHEMA = pa.schema([("post_path", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64())])
+
+
+def _stale_files(warehouse: Path, sources: list[SourceFile]) -> tuple[list[SourceFile], list[date | None]]:
+    """Files on disk whose stamp is not the one stored with their current version, and the
+    partition dates of stored files that vanished."""
+    listing: dict[str, list] = {name: [] for name in LISTING_SCHEMA.names}
+    for source in sources:
+        try:
+            info = os.stat(source.abs_path)
+            size, mtime_ns = info.st_size, info.st_mtime_ns
+        except OSError:
+            size = mtime_ns = None  # the run reads it and records why it cannot
+        listing["post_path"].append(source.post_path)
+        listing["size_bytes"].append(size)
+        listing["mtime_ns"].append(mtime_ns)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        conn.register("listing", pa.table(listing, schema=LISTING_SCHEMA))
+        rows = conn.execute(read_sql("load/stale_files.sql")).fetchall()
+    by_path = {source.post_path: source for source in sources}
+    stale = [by_path[path] for path, on_disk, _ in rows if on_disk]
+    vanished_days = [day for _, on_disk, day in rows if not on_disk]
+    return stale, vanished_days
