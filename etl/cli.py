@@ -50,7 +50,7 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
         present = [d for d in dates if first <= d <= last] or [last]
         partitions = (min(present), max(present))
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    return dg.materialize(
+    result = dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],
         instance=instance,
         resources={
@@ -67,6 +67,31 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,
     )
+    if not result.success:
+        _record_failure(instance, result.run_id, warehouse)
+    return result
+
+
+RECORD_FAILURE_WAIT_SECONDS = 5.0
+"""How long a failed load waits for the write lock to record its failure: the failure may be that
+another process holds it."""
+
+
+def _record_failure(instance, run_id: str, warehouse: Path) -> None:
+    """Write the failed run's `load_run` row: the failure sensor needs a daemon, which a run of
+    `etl load` does not have."""
+    import duckdb
+
+    from etl.assets.snapshot import load_run_row
+    from etl.warehouse.connection import WarehouseLockedError, open_warehouse
+    from etl.warehouse.publish import record_load_run
+
+    row = load_run_row(instance, run_id, status="failure", recorded_by="etl_load")
+    try:
+        with open_warehouse(warehouse, wait_seconds=RECORD_FAILURE_WAIT_SECONDS) as conn:
+            record_load_run(conn, row)
+    except (WarehouseLockedError, duckdb.Error) as exc:
+        print(f"warning: the failed run could not be recorded in load_run: {exc}", file=sys.stderr)
 
 
 @dataclass(frozen=True)

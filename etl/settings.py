@@ -32,6 +32,12 @@ def analyst_db_for(warehouse: Path) -> Path:
     return Path(override).expanduser().resolve() if override else warehouse.with_name(warehouse.stem + ".analyst.duckdb")
 
 
+def analyst_db_storage_version() -> str | None:
+    """DuckDB storage version the analyst snapshot is written in (`v1.5.0` for the duckdb 1.5 CLI);
+    None: the warehouse's own, and the snapshot is a plain copy of its file."""
+    return os.environ.get("ETL_ANALYST_DB_STORAGE_VERSION") or None
+
+
 def load_settings() -> Settings:
     return Settings(
         posts_dir=Path(os.environ.get("ETL_POSTS_DIR") or SAMPLE_POSTS_DIR).expanduser().resolve(),

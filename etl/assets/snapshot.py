@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from etl.assets.common import TABLE_ASSET, utc_now
-from etl.settings import analyst_db_for
+from etl.settings import analyst_db_for, analyst_db_storage_version
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.publish import LoadRunRow, publish_snapshot, record_load_run
 
@@ -121,7 +121,7 @@ def build_analyst_snapshot(upstream: Sequence[dg.AssetsDefinition]) -> dg.Assets
         row = load_run_row(context.instance, context.run.run_id, status="success", recorded_by="analyst_snapshot")
         with open_warehouse(duckdb.database) as conn:
             record_load_run(conn, row)
-            snapshot = publish_snapshot(conn, target)
+            snapshot = publish_snapshot(conn, target, storage_version=analyst_db_storage_version())
         context.log.info(f"published {snapshot.path} ({snapshot.size_bytes} bytes, {snapshot.tables} tables, "
                          f"{snapshot.views} views); load_run trigger={row.trigger}")
         return dg.MaterializeResult(metadata={

@@ -1,2 +1,2 @@
--- The analyst snapshot is written in a format the duckdb 1.5 CLI can read (see docs in README).
-ATTACH ? AS analyst_snapshot_tmp (STORAGE_VERSION 'v1.5.0')
+-- A new snapshot file in the storage format analysts asked for (ETL_ANALYST_DB_STORAGE_VERSION).
+ATTACH $path AS analyst_snapshot_tmp (STORAGE_VERSION $storage_version)

@@ -41,4 +41,4 @@ COMMENT ON COLUMN load_run.checks_passed IS 'Data-quality checks of this run tha
 COMMENT ON COLUMN load_run.checks_failed IS 'Data-quality checks of this run that failed.';
 COMMENT ON COLUMN load_run.failed_checks IS 'asset.check names of the failed checks.';
 COMMENT ON COLUMN load_run.error IS 'For a failed run: the failed steps and the first error message.';
-COMMENT ON COLUMN load_run.recorded_by IS 'What wrote the row: analyst_snapshot (end of a good load) or load_run_failures (run failure sensor).';
+COMMENT ON COLUMN load_run.recorded_by IS 'What wrote the row: analyst_snapshot (end of a good load), load_run_failures (run failure sensor) or etl_load (a failed etl load, which no daemon watches).';

@@ -43,11 +43,11 @@ def loaded(tmp_path, monkeypatch):
     return posts, warehouse, result
 
 
-def test_snapshot_is_a_whole_copy_the_duckdb_15_cli_can_open(loaded):
+def test_snapshot_is_a_whole_copy_of_the_warehouse(loaded):
     _, warehouse, _ = loaded
     snapshot = analyst_db_for(warehouse)
     assert snapshot == warehouse.with_name("warehouse.analyst.duckdb")
-    assert storage_version(snapshot) in DUCKDB_15_READS
+    assert storage_version(snapshot) == storage_version(warehouse)  # a copy of the file
     assert not snapshot.with_name(snapshot.name + ".tmp").exists()
     tables = "SELECT table_name FROM duckdb_tables() ORDER BY 1"
     views = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
@@ -185,25 +185,33 @@ def duckdb_15_cli() -> str | None:
     return cli if version.startswith("v1.5") else None
 
 
-@pytest.mark.skipif(duckdb_15_cli() is None, reason="no duckdb 1.5 CLI installed (pip install duckdb-cli==1.5.6)")
-def test_the_duckdb_15_cli_reads_the_snapshot_and_the_warehouse(loaded):
-    _, warehouse, _ = loaded
-    cli = duckdb_15_cli()
-    for database in (analyst_db_for(warehouse), warehouse):
-        answer = subprocess.run([cli, "-readonly", "-csv", str(database), "-c", "SELECT count(*) FROM article"],
-                                capture_output=True, text=True)
-        assert answer.returncode == 0 and answer.stdout.split() == ["count_star()", "4"], answer.stderr
-
-
-def test_a_warehouse_in_duckdb_2_format_still_gets_a_snapshot_in_the_15_format(tmp_path, monkeypatch):
-    """Warehouses created before new files were made in the 1.5 format: the snapshot is then copied
-    table by table instead of as a file."""
+@pytest.fixture
+def loaded_for_duckdb_15(tmp_path, monkeypatch):
+    """A load whose snapshot is asked for in the duckdb 1.5 format: copied table by table."""
     monkeypatch.setenv("ETL_WORKERS", "1")
+    monkeypatch.setenv("ETL_ANALYST_DB_STORAGE_VERSION", "v1.5.0")
     monkeypatch.delenv("ETL_ANALYST_DB", raising=False)
-    warehouse = tmp_path / "old.duckdb"
-    duckdb.connect(str(warehouse)).close()
-    assert storage_version(warehouse) not in DUCKDB_15_READS
+    warehouse = tmp_path / "w.duckdb"
     assert run_load(sample_folder(tmp_path / "posts"), warehouse).success
+    return warehouse
+
+
+def test_a_snapshot_in_the_duckdb_15_format_when_asked(loaded_for_duckdb_15):
+    warehouse = loaded_for_duckdb_15
     snapshot = analyst_db_for(warehouse)
+    assert storage_version(warehouse) not in DUCKDB_15_READS
     assert storage_version(snapshot) in DUCKDB_15_READS
+    views = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+    assert read(snapshot, views) == read(warehouse, views)
     assert read(snapshot, "SELECT count(*) FROM article") == read(warehouse, "SELECT count(*) FROM article") == [(4,)]
+
+
+@pytest.mark.skipif(duckdb_15_cli() is None, reason="no duckdb 1.5 CLI installed (pip install duckdb-cli==1.5.6)")
+def test_the_duckdb_15_cli_reads_that_snapshot_but_not_the_warehouse(loaded_for_duckdb_15):
+    warehouse = loaded_for_duckdb_15
+    cli = duckdb_15_cli()
+    answer = subprocess.run([cli, "-readonly", "-csv", str(analyst_db_for(warehouse)), "-c",
+                             "SELECT count(*) FROM article"], capture_output=True, text=True)
+    assert answer.returncode == 0 and answer.stdout.split() == ["count_star()", "4"], answer.stderr
+    refused = subprocess.run([cli, "-readonly", str(warehouse), "-c", "SELECT 1"], capture_output=True, text=True)
+    assert refused.returncode != 0

@@ -154,8 +154,12 @@ def test_failed_step_leaves_the_previous_state_and_the_next_run_completes(small_
         raise RuntimeError("disk full (simulated)")
 
     monkeypatch.setattr(loads, "publish", explode)
-    assert not run_load(small_corpus, warehouse).success
+    failed = run_load(small_corpus, warehouse)
+    assert not failed.success
     assert _counts(warehouse)["stock_mention"] == before["stock_mention"]
+    # no daemon watches a headless run: it records its own failure
+    assert query(warehouse, "SELECT status, recorded_by, trigger, error LIKE '%article_tags%' FROM load_run "
+                            "WHERE run_id = ?", [failed.run_id]) == [("failure", "etl_load", "cli", True)]
     monkeypatch.undo()
     assert run_load(small_corpus, warehouse).success
     assert query(warehouse, "SELECT count(*) FROM article_tag WHERE article_id = '202202029999000201'") == [(2,)]
