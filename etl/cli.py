@@ -39,16 +39,11 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     from etl.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
     from etl.resources import PostsFolder
     from etl.settings import load_settings
-    from etl.warehouse.plan import live_partition_range
-    from etl.warehouse.ingest import source_partitions
+    from etl.warehouse.plan import every_date
     from dagster_duckdb import DuckDBResource
 
     settings = load_settings()
-    if partitions is None:
-        first, last = partition_bounds()
-        dates = source_partitions(posts_dir) + live_partition_range(warehouse)
-        present = [d for d in dates if first <= d <= last] or [last]
-        partitions = (min(present), max(present))
+    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds())
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],

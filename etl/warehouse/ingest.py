@@ -66,11 +66,6 @@ def source_partition(source: SourceFile) -> date | None:
     return source.name_date or file_partition(read_file(source))
 
 
-def source_partitions(posts_dir: Path) -> list[date]:
-    """Every partition date present in the posts folder (reads only files whose name has no date)."""
-    return sorted({day for source in discover(posts_dir) if (day := source_partition(source))})
-
-
 INGEST_BATCH_FILES = 2000
 """New or changed files stored per transaction (about 5 MB of text)."""
 REBUILD_BATCH_ARTICLES = 4000

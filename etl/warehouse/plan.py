@@ -72,25 +72,33 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
         elif not snapshot_is_current(warehouse, snapshot):
             full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
     if full_reason:
-        days = [source_partition(source) for source in sources] + live_partition_range(warehouse)
-        return _plan(len(sources), len(sources), days, bounds, full_reason)
+        first, last = _every_date(sources, warehouse, bounds)
+        return LoadPlan(len(sources), len(sources), first, last, full_reason)
     try:
         stale, vanished_days = _stale_files(warehouse, sources)
     except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
         return plan_load(posts_dir, warehouse, snapshot, bounds=bounds,
                          full_reason=f"the warehouse could not be compared with the folder ({exc})")
-    days = [source_partition(source) for source in stale] + vanished_days
-    return _plan(len(sources), len(stale) + len(vanished_days), days, bounds, None)
+    if not stale and not vanished_days:
+        return LoadPlan(len(sources), 0, None, None)
+    first, last = _range([source_partition(source) for source in stale] + vanished_days, bounds)
+    return LoadPlan(len(sources), len(stale) + len(vanished_days), first, last)
 
 
-def _plan(files_seen: int, files_to_scan: int, days: list[date | None], bounds: tuple[date, date],
-          full_reason: str | None) -> LoadPlan:
-    if not days and not full_reason:
-        return LoadPlan(files_seen, 0, None, None)
+def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
+    """The partition range of a full load: every date present in the folder or live in the warehouse."""
+    return _every_date(discover(posts_dir), warehouse, bounds)
+
+
+def _every_date(sources: list[SourceFile], warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
+    return _range([source_partition(source) for source in sources] + live_partition_range(warehouse), bounds)
+
+
+def _range(days: list[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
     first, last = bounds
     # A file with no date in the partition range is scanned by every run: any range will do.
     in_range = [day for day in days if day and first <= day <= last] or [last]
-    return LoadPlan(files_seen, files_to_scan, min(in_range), max(in_range), full_reason)
+    return min(in_range), max(in_range)
 
 
 def live_partition_range(warehouse: Path) -> list[date]:

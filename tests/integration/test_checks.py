@@ -25,11 +25,12 @@ from etl.assets.articles import article_tags, articles
 from etl.assets.mentions import securities, stock_mentions
 from etl.assets.raw_posts import raw_posts
 from etl.checks.asset_checks import QUALITY_CHECKS
+from etl.cli import partition_bounds
 from etl.checks.suites import ERROR, SUITES, WARN, rules_for, suites_for
 from etl.checks.validate import run_asset_checks, validate_frames
 from etl.resources import PostsFolder
 from etl.warehouse.connection import open_warehouse
-from etl.warehouse.ingest import source_partitions
+from etl.warehouse.plan import every_date
 
 PLAIN_ID = "202112099990000001"
 EMNEWS_ID = "202201109990000002"
@@ -120,7 +121,7 @@ def write_posts(root: Path, files: dict[str, str]) -> Path:
 
 def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
     """One run over the range of partitions present in the posts, as `etl load` does it."""
-    present = source_partitions(posts)
+    first, last = every_date(posts, warehouse, partition_bounds())
     return dg.materialize(
         [*CORE_ASSETS, *QUALITY_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),
@@ -128,8 +129,8 @@ def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
             "posts": PostsFolder(path=str(posts), max_post_bytes=2 * 1024 * 1024, workers=1),
             "duckdb": DuckDBResource(database=str(warehouse)),
         },
-        tags={"dagster/asset_partition_range_start": min(present).isoformat(),
-              "dagster/asset_partition_range_end": max(present).isoformat()},
+        tags={"dagster/asset_partition_range_start": first.isoformat(),
+              "dagster/asset_partition_range_end": last.isoformat()},
         raise_on_error=False,
     )
 

@@ -1,24 +1,40 @@
 """`etl load` plans its run from the files' stamps: only the dates that changed, or no run at all."""
 
 import os
+import shutil
+import time
 from datetime import date
+
+import pytest
 
 from etl.cli import load, partition_bounds
 from etl.settings import analyst_db_for
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import plan_load
-from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, TWIN_ID, age_files, query
+from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, TWIN_ID, age_files, query, write_posts
 
 
 def _plan(posts, warehouse, **options):
     return plan_load(posts, warehouse, analyst_db_for(warehouse), bounds=partition_bounds(), **options)
 
 
-def _loaded(posts, warehouse):
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory):
+    """The small corpus, aged, loaded once: posts, warehouse and snapshot in one folder."""
+    root = tmp_path_factory.mktemp("loaded")
+    posts = write_posts(root / "posts", SMALL_CORPUS)
     age_files(posts)
-    first = load(posts, warehouse)
+    first = load(posts, root / "w.duckdb")
     assert first.plan.full_reason == "a new warehouse" and first.result.success
-    return first
+    return root, first
+
+
+@pytest.fixture
+def loaded(loaded_template, tmp_path):
+    """A copy of the loaded template (mtimes kept, so the stamps and the snapshot stay current)."""
+    template, _ = loaded_template
+    shutil.copytree(template, tmp_path / "loaded")
+    return tmp_path / "loaded" / "posts", tmp_path / "loaded" / "w.duckdb"
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -26,15 +42,14 @@ def _edit(path, old: str, new: str) -> None:
     os.utime(path, ns=(HOUR_AGO_NS + 10**9, HOUR_AGO_NS + 10**9))
 
 
-def test_a_new_warehouse_loads_every_date(small_corpus, tmp_path):
-    first = _loaded(small_corpus, tmp_path / "w.duckdb")
+def test_a_new_warehouse_loads_every_date(loaded_template):
+    _, first = loaded_template
     assert (first.plan.first, first.plan.last) == (date(2021, 12, 1), date(2022, 5, 26))
     assert first.plan.files_seen == first.plan.files_to_scan == len(SMALL_CORPUS)
 
 
-def test_an_unchanged_folder_starts_no_run_and_changes_nothing(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_an_unchanged_folder_starts_no_run_and_changes_nothing(loaded):
+    small_corpus, warehouse = loaded
     stamps = warehouse.stat().st_mtime_ns, analyst_db_for(warehouse).stat().st_mtime_ns
     second = load(small_corpus, warehouse)
     assert second.result is None and second.plan.up_to_date
@@ -42,9 +57,8 @@ def test_an_unchanged_folder_starts_no_run_and_changes_nothing(small_corpus, tmp
     assert (warehouse.stat().st_mtime_ns, analyst_db_for(warehouse).stat().st_mtime_ns) == stamps
 
 
-def test_an_edit_loads_exactly_its_date(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_an_edit_loads_exactly_its_date(loaded):
+    small_corpus, warehouse = loaded
     _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
     outcome = load(small_corpus, warehouse)
     assert (outcome.plan.first, outcome.plan.last, outcome.plan.files_to_scan) == (date(2022, 1, 21),) * 2 + (1,)
@@ -53,9 +67,8 @@ def test_an_edit_loads_exactly_its_date(small_corpus, tmp_path):
     assert load(small_corpus, warehouse).result is None
 
 
-def test_a_deleted_file_plans_the_date_it_was_loaded_under(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_a_deleted_file_plans_the_date_it_was_loaded_under(loaded):
+    small_corpus, warehouse = loaded
     (small_corpus / f"_posts/2021-12-08-{PLAIN_ID}.md").unlink()
     plan = _plan(small_corpus, warehouse)
     assert (plan.first, plan.last, plan.files_to_scan) == (date(2021, 12, 8), date(2021, 12, 8), 1)
@@ -63,9 +76,8 @@ def test_a_deleted_file_plans_the_date_it_was_loaded_under(small_corpus, tmp_pat
     assert query(warehouse, "SELECT count(*) FROM raw_post WHERE deleted_at IS NOT NULL") == [(1,)]
 
 
-def test_a_new_file_without_a_date_in_its_name_is_read_for_its_date(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_a_new_file_without_a_date_in_its_name_is_read_for_its_date(loaded):
+    small_corpus, warehouse = loaded
     (small_corpus / "_posts/-202203039999000011.md").write_text(
         '---\ntitle: "新品发布"\ndate: 2022-03-03 09:00:00 +0800\n---\n正文。\n', encoding="utf-8")
     plan = _plan(small_corpus, warehouse)
@@ -74,16 +86,16 @@ def test_a_new_file_without_a_date_in_its_name_is_read_for_its_date(small_corpus
 
 def test_a_freshly_written_file_is_planned_until_its_stamp_is_kept(small_corpus, tmp_path):
     warehouse = tmp_path / "w.duckdb"
-    load(small_corpus, warehouse)  # written just now: no stamps kept
+    age_files(small_corpus, time.time_ns() + 60 * 10**9)  # as fresh as can be, whenever the scan runs
+    load(small_corpus, warehouse)  # too fresh to trust: no stamps kept
     assert not _plan(small_corpus, warehouse).up_to_date
     age_files(small_corpus)
     assert load(small_corpus, warehouse).result.success  # hashed again, found unchanged, stamped
     assert _plan(small_corpus, warehouse).up_to_date
 
 
-def test_a_load_that_did_not_finish_plans_every_date(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_a_load_that_did_not_finish_plans_every_date(loaded):
+    small_corpus, warehouse = loaded
     with open_warehouse(warehouse) as conn:  # what a failed step or a stopping check leaves: a later write
         conn.execute("DELETE FROM security")
     plan = _plan(small_corpus, warehouse)
@@ -94,9 +106,8 @@ def test_a_load_that_did_not_finish_plans_every_date(small_corpus, tmp_path):
     assert load(small_corpus, warehouse).result is None
 
 
-def test_a_missing_snapshot_or_a_full_load_plans_every_date(small_corpus, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    _loaded(small_corpus, warehouse)
+def test_a_missing_snapshot_or_a_full_load_plans_every_date(loaded):
+    small_corpus, warehouse = loaded
     assert _plan(small_corpus, warehouse, full_reason="asked").full_reason == "asked"
     assert load(small_corpus, warehouse, full=True).result.success
     analyst_db_for(warehouse).unlink()
