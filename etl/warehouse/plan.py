@@ -46,7 +46,8 @@ class LoadPlan:
         dates = f"{self.first}..{self.last}"
         if self.full_reason:
             return f"Partitions {dates}, every date: {self.full_reason}."
-        return f"Partitions {dates}: {self.files_to_scan} of the files new, changed or deleted since the last load."
+        files = "1 file" if self.files_to_scan == 1 else f"{self.files_to_scan} files"
+        return f"Partitions {dates}: {files} new, changed or deleted since the last load."
 
 
 def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
