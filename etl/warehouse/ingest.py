@@ -91,7 +91,8 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
     for source in discover(posts_dir):
-        if window and source.name_date and not window.covers(source.name_date):
+        name_date = source.name_date if window else None
+        if name_date and not window.covers(name_date):
             continue
         path = source.post_path
         previous = stored.get(path)
