@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from pathlib import Path
+
+import duckdb
 
 from etl.settings import SQL_DIR
 
@@ -18,10 +21,26 @@ def schema_files() -> list[Path]:
     return sorted((SQL_DIR / "schema").glob("*.sql"))
 
 
+@cache
+def _schema() -> tuple[tuple[str, ...], str]:
+    """The DDL files' texts, in order, and their fingerprint."""
+    texts = tuple(path.read_text(encoding="utf-8") for path in schema_files())
+    return texts, hashlib.sha256("\0".join(texts).encode()).hexdigest()
+
+
 def apply_schema(conn) -> None:
-    """Create every table that does not exist yet (idempotent) and refresh its comments."""
-    for path in schema_files():
-        conn.execute(path.read_text(encoding="utf-8"))
+    """Create every table that does not exist yet (idempotent) and refresh its comments, unless the
+    warehouse already has this very DDL (its fingerprint in `schema_state`)."""
+    texts, fingerprint = _schema()
+    try:
+        applied = conn.execute(read_sql("metadata/schema_fingerprint.sql")).fetchall()
+    except duckdb.CatalogException:
+        applied = []  # a new file, or one from before schema_state
+    if applied == [(fingerprint,)]:
+        return
+    for text in texts:
+        conn.execute(text)
+    conn.execute(read_sql("metadata/record_schema_fingerprint.sql"), {"fingerprint": fingerprint})
 
 
 def run_script(conn, relative_path: str, params: dict | None = None) -> None:
