@@ -91,8 +91,9 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
     for source in discover(posts_dir):
-        name_date = source.name_date if window else None
-        if name_date and not window.covers(name_date):
+        # The name is parsed at most once per file, and only when needed: for the window, or to read.
+        identity = source.identity if window else None
+        if identity and identity.name_date and not window.covers(identity.name_date):
             continue
         path = source.post_path
         previous = stored.get(path)
@@ -103,8 +104,9 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
                 on_disk.add(path)
                 seen.add(path, previous.content_sha256, previous.mtime_ns)
             continue
+        identity = identity or source.identity
         version = read_file(source)
-        day = source.name_date or file_partition(version)
+        day = identity.name_date or file_partition(version)
         if window and not window.covers(day):
             continue
         summary.files_seen += 1
@@ -119,8 +121,8 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
         (summary.new if previous is None else summary.changed).append(path)
         if version.error:
             summary.unreadable.append(path)
-        incoming.append(_incoming(version, day, mtime_ns))
-        affected.add(source.identity.article_id)
+        incoming.append(_incoming(version, identity.article_id, day, mtime_ns))
+        affected.add(identity.article_id)
         if len(incoming) == INGEST_BATCH_FILES:
             loads.store_versions(conn, incoming, run_id=run_id, now=now)
             incoming = []
@@ -141,7 +143,7 @@ def _untouched(previous: loads.StoredVersion, stamp: FileStamp | None) -> bool:
             and (stamp.size, stamp.mtime_ns) == (previous.size_bytes, previous.mtime_ns))
 
 
-def _incoming(version: FileVersion, day: date | None, mtime_ns: int | None) -> loads.IncomingVersion:
+def _incoming(version: FileVersion, article_id: str, day: date | None, mtime_ns: int | None) -> loads.IncomingVersion:
     try:
         decode(version.data)
         text_utf8, raw_bytes = version.data, None
@@ -150,7 +152,7 @@ def _incoming(version: FileVersion, day: date | None, mtime_ns: int | None) -> l
         text_utf8, raw_bytes = text.encode("utf-8"), version.data
     return loads.IncomingVersion(
         post_path=version.post_path, content_sha256=version.sha256,
-        article_id=version.source.identity.article_id, partition_date=day, size_bytes=len(version.data),
+        article_id=article_id, partition_date=day, size_bytes=len(version.data),
         mtime_ns=mtime_ns, text_utf8=text_utf8, raw_bytes=raw_bytes, read_error=version.error,
     )
 
