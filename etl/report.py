@@ -79,4 +79,4 @@ def _print_rows(warehouse: Path) -> None:
         counts = conn.execute(read_sql("metadata/table_counts.sql")).fetchall()
     print("Rows: " + ", ".join(f"{table} {rows}" for table, rows in counts))
     print(f"Warehouse: {warehouse}")
-    print(f"Try: etl sql \"SELECT secid, name, article_count FROM security ORDER BY article_count DESC LIMIT 10\"")
+    print("Try: etl sql \"SELECT secid, name, article_count FROM security ORDER BY article_count DESC LIMIT 10\"")

@@ -79,3 +79,35 @@ def test_twins_and_copies_merge(warehouse):
 def test_clean_text_has_no_chrome(warehouse):
     assert query(warehouse, "SELECT count(*) FROM article WHERE body_text LIKE '%返回首页%' OR body_text LIKE '%<p%' "
                             "OR body_text LIKE '%文章来源%' OR body_text LIKE '%EM_StockImg%'") == [(0,)]
+
+
+CORRUPTIONS = {
+    "emptied": lambda data: b"",
+    "binary": lambda data: b"\x89PNG\r\n\x1a\n\x00" + bytes(range(256)),
+    "unterminated front matter": lambda data: data.replace(b"\n---", b"\n", 1),
+    "GBK instead of UTF-8": lambda data: data.decode("utf-8-sig").encode("gbk", errors="replace"),
+}
+
+
+def test_a_corrupted_copy_quarantines_exactly_the_broken_files(tmp_path):
+    from etl.posts.identity import identify
+
+    posts = tmp_path / "posts"
+    files = sorted(p.relative_to(FINEWS).as_posix() for p in FINEWS.rglob("*.md"))
+    for rel in files:
+        (posts / rel).parent.mkdir(parents=True, exist_ok=True)
+        (posts / rel).write_bytes((FINEWS / rel).read_bytes())
+    # One file of each kind, spread over the corpus, each with a Chinese body (GBK must differ).
+    candidates = [rel for rel in files if any(ord(c) > 0x4E00 for c in (FINEWS / rel).read_text("utf-8")[-200:])]
+    broken = {}
+    for (kind, corrupt), rel in zip(CORRUPTIONS.items(), candidates[:: len(candidates) // len(CORRUPTIONS)]):
+        (posts / rel).write_bytes(corrupt((posts / rel).read_bytes()))
+        broken[rel] = kind
+    warehouse = tmp_path / "w.duckdb"
+    assert run_load(posts, warehouse).success
+    rejected = dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
+    assert len(broken) == len(CORRUPTIONS) and set(rejected) == set(broken), rejected
+    assert all(reason for reason in rejected.values())
+    assert query(warehouse, "SELECT count(DISTINCT post_path) FROM raw_post") == [(len(files),)]
+    loaded = {row[0] for row in query(warehouse, "SELECT article_id FROM article")}
+    assert {identify(rel).article_id for rel in files if rel not in broken} <= loaded

@@ -1,13 +1,6 @@
 """The asset graph end to end with `dagster.materialize` (via `etl.cli.run_load`) into a temp DuckDB."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
-
-import pytest
 
 from etl.cli import run_load
 from tests.conftest import PLAIN_ID, SMALL_CORPUS, TWIN_ID, query, write_posts

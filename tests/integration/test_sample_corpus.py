@@ -1,7 +1,6 @@
 """The bundled sample and generated corpora against the ground truth their generator wrote."""
 
 import json
-from pathlib import Path
 
 from etl.cli import run_load
 from etl.posts.build import SourceText, build_articles

@@ -304,8 +304,8 @@ def test_example_queries(loaded, capsys):
 
 def test_sql_command_formats_and_errors(loaded, capsys, tmp_path, monkeypatch):
     warehouse, _ = loaded
-    code, out, _ = sql_cli(capsys, warehouse, f"SELECT secid, name, articles FROM stock_daily_mentions "
-                                              f"WHERE published_date = '2022-03-12' ORDER BY secid")
+    code, out, _ = sql_cli(capsys, warehouse, "SELECT secid, name, articles FROM stock_daily_mentions "
+                                              "WHERE published_date = '2022-03-12' ORDER BY secid")
     assert code == 0
     assert out.splitlines() == [
         "secid      name      articles",
