@@ -173,12 +173,13 @@ def _dictionary(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="etl", description="finews warehouse: load posts, query tables.")
     commands = parser.add_subparsers(dest="command", required=True)
-    load = commands.add_parser("load", help="load new, changed and deleted posts into the DuckDB warehouse (one Dagster run)")
-    load.add_argument("--posts", help="posts folder (default: $ETL_POSTS_DIR or the bundled sample)")
-    load.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
-    load.add_argument("--full", action="store_true",
+    load_command = commands.add_parser(
+        "load", help="load new, changed and deleted posts into the DuckDB warehouse (one Dagster run)")
+    load_command.add_argument("--posts", help="posts folder (default: $ETL_POSTS_DIR or the bundled sample)")
+    load_command.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
+    load_command.add_argument("--full", action="store_true",
                       help="run over every date in the folder, even when no file changed since the last load")
-    load.set_defaults(handler=_load)
+    load_command.set_defaults(handler=_load)
     generate = commands.add_parser("generate", help="write a synthetic corpus in the real post formats")
     generate.add_argument("--out", required=True, help="folder to write the posts into")
     generate.add_argument("--posts", type=int, default=1000, help="number of post files")
