@@ -72,14 +72,14 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
             full_reason = "a new warehouse"
         elif not snapshot_is_current(warehouse, snapshot):
             full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+    if not full_reason:
+        try:
+            stale, vanished_days = _stale_files(warehouse, sources)
+        except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
+            full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
         first, last = _every_date(sources, warehouse, bounds)
         return LoadPlan(len(sources), len(sources), first, last, full_reason)
-    try:
-        stale, vanished_days = _stale_files(warehouse, sources)
-    except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
-        return plan_load(posts_dir, warehouse, snapshot, bounds=bounds,
-                         full_reason=f"the warehouse could not be compared with the folder ({exc})")
     if not stale and not vanished_days:
         return LoadPlan(len(sources), 0, None, None)
     first, last = _range([source_partition(source) for source in stale] + vanished_days, bounds)

@@ -10,6 +10,7 @@ import pytest
 from etl.cli import load, partition_bounds
 from etl.settings import analyst_db_for
 from etl.warehouse.connection import open_warehouse
+from etl.sources import discover
 from etl.warehouse.plan import plan_load
 from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, TWIN_ID, age_files, query, write_posts
 
@@ -126,3 +127,18 @@ def test_etl_load_reports_an_unchanged_folder(small_corpus, tmp_path, capsys):
     assert f"Nothing to load: all {len(SMALL_CORPUS)} files as last loaded" in out
     assert f"{len(SMALL_CORPUS)} seen, 0 new, 0 changed, {len(SMALL_CORPUS)} unchanged, 0 deleted" in out
     assert "Rows: raw_post 6, article 4" in out
+
+
+def test_a_warehouse_that_cannot_be_read_plans_every_date_from_one_listing(loaded, monkeypatch):
+    import duckdb
+
+    from etl.warehouse import plan as plan_module
+
+    small_corpus, warehouse = loaded
+    listings = []
+    monkeypatch.setattr(plan_module, "discover", lambda folder: listings.append(folder) or discover(folder))
+    with duckdb.connect(str(warehouse)):  # a writer holds the file: it cannot be opened read-only
+        plan = _plan(small_corpus, warehouse)
+    assert plan.full_reason.startswith("the warehouse could not be compared with the folder")
+    assert (plan.first, plan.last) == (date(2021, 12, 1), date(2022, 5, 26))
+    assert listings == [small_corpus]
