@@ -1,4 +1,4 @@
-"""Dagster resources: the posts folder and the DuckDB warehouse."""
+"""Dagster resources: the posts folder, the DuckDB warehouse, where Great Expectations runs."""
 
 from __future__ import annotations
 
@@ -24,10 +24,35 @@ class PostsFolder(dg.ConfigurableResource):
         return Path(self.path)
 
 
+class GreatExpectations(dg.ConfigurableResource):
+    """Where the asset checks run Great Expectations. With `helper_process`, in a process started
+    when the run starts, so that its import (3 to 8 s) overlaps the load instead of following it
+    (etl/checks/helper.py); else in the run's own process."""
+
+    helper_process: bool = True
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.helper_process:
+            from etl.checks.helper import start_helper
+
+            start_helper()
+
+    def validator(self):
+        """The function a check step validates its batches with (`run_asset_checks`'s `validate`)."""
+        if self.helper_process:
+            from etl.checks.helper import validate_batches
+
+            return validate_batches
+        from etl.checks.validate import validate_asset
+
+        return validate_asset
+
+
 def default_resources() -> dict:
     settings = load_settings()
     return {
         "posts": PostsFolder(path=str(settings.posts_dir), max_post_bytes=settings.max_post_bytes,
                              workers=settings.workers, hash_every_file=settings.hash_every_file),
         "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "great_expectations": GreatExpectations(),
     }

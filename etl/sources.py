@@ -80,15 +80,6 @@ def discover(posts_dir: Path) -> list[SourceFile]:
     return found
 
 
-def stamp_of(source: SourceFile) -> FileStamp | None:
-    """The file's size and mtime, or None when it cannot be stat'ed (reading it will say why)."""
-    try:
-        info = os.stat(source.abs_path)
-    except OSError:
-        return None
-    return FileStamp(info.st_size, info.st_mtime_ns)
-
-
 def read_file(source: SourceFile) -> FileVersion:
     try:
         info = os.stat(source.abs_path)

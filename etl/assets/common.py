@@ -19,14 +19,15 @@ TABLE_ASSET = dict(
     owners=["team:data-engineering"],
     kinds={"duckdb", "python"},
 )
-"""Assets that publish whole tables from the rebuilt-article queue: not partitioned, because a
-date range says nothing about which rows they touch, and each partition would cost the run an event."""
+"""Assets that work from the queue of articles to rebuild, or on whole tables: not partitioned,
+because a date range says nothing about which rows they touch, and each partition would cost the
+run an event."""
 
 WAREHOUSE_ASSET = TABLE_ASSET | dict(
     partitions_def=daily_posts,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-"""Assets whose work follows the post dates: which files a run scans, which articles it rebuilds."""
+"""The asset whose work follows the post dates: which files a run scans."""
 
 
 def utc_now() -> datetime:

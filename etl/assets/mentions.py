@@ -9,7 +9,7 @@ from etl.warehouse.connection import open_warehouse
 from etl.warehouse.sql import read_sql
 
 
-@dg.asset(**TABLE_ASSET, deps=[articles], description=(
+@dg.asset(**TABLE_ASSET, deps=[articles], metadata=table_metadata("stock_mention"), description=(
     "Securities each article mentions (`stock_mention`): EastMoney chart blocks, keytip links and "
     "repeats, and codes written in text; never the auto-links inside the source attribution."
 ))
@@ -18,18 +18,16 @@ def stock_mentions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) ->
         touched = loads.publish(conn, "publish_stock_mentions.sql")
         total = conn.execute("SELECT count(*) FROM stock_mention").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/mention_preview.sql"))
-        schema = table_metadata(conn, "stock_mention")
     return dg.MaterializeResult(metadata={
-        "articles_updated": touched, "dagster/row_count": total, "most_mentioned": preview, **schema,
+        "articles_updated": touched, "dagster/row_count": total, "most_mentioned": preview,
     })
 
 
-@dg.asset(**TABLE_ASSET, deps=[stock_mentions], description=(
+@dg.asset(**TABLE_ASSET, deps=[stock_mentions], metadata=table_metadata("security"), description=(
     "One row per security ever mentioned (`security`): exchange, type, latest name, first and last "
     "dates, article count. A dimension over all dates, rebuilt whole after each load."
 ))
 def securities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     with open_warehouse(duckdb.database) as conn:
         total = loads.rebuild_securities(conn)
-        schema = table_metadata(conn, "security")
-    return dg.MaterializeResult(metadata={"dagster/row_count": total, **schema})
+    return dg.MaterializeResult(metadata={"dagster/row_count": total})

@@ -10,7 +10,7 @@ from etl.warehouse.ingest import ingest_files
 SAMPLE_LIMIT = 10
 
 
-@dg.asset(**WAREHOUSE_ASSET, description=(
+@dg.asset(**WAREHOUSE_ASSET, metadata=table_metadata("raw_post"), description=(
     "Every version of every post file in the run's dates, byte for byte (`raw_post`). Unchanged "
     "files (same path and SHA-256; a file whose path, size and mtime are those stored is not even "
     "read, unless ETL_HASH_EVERY_FILE) are only marked seen; new, changed and deleted files queue "
@@ -22,7 +22,6 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duc
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now(),
                                trust_stamps=not posts.hash_every_file)
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
-        schema = table_metadata(conn, "raw_post")
     context.log.info(
         f"{summary.files_seen} files in {window.start}..{window.end}: {len(summary.new)} new, "
         f"{len(summary.changed)} changed, {summary.unchanged} unchanged, {len(summary.deleted)} deleted"
@@ -38,7 +37,6 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duc
         "articles_queued": summary.queued_articles,
         "rows_written": len(summary.new) + len(summary.changed),
         "dagster/row_count": total,
-        **schema,
         "changed_files_sample": dg.MetadataValue.md(
             "\n".join(f"- `{p}`" for p in (summary.new + summary.changed + summary.deleted)[:SAMPLE_LIMIT])
             or "_none_"

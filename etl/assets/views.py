@@ -14,7 +14,6 @@ from etl.assets.raw_posts import raw_posts
 from etl.assets.table_schema import column_schema
 from etl.query import cell_text
 from etl.settings import REPO_ROOT
-from etl.warehouse import catalog
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.loads import transaction
 from etl.warehouse.sql import apply_views, created_names, read_sql, relations_read, schema_files, view_files, view_name
@@ -61,6 +60,7 @@ def _view_specs() -> list[dg.AssetSpec]:
             description=_header(path),
             metadata={
                 "dagster/table_name": f"main.{name}",
+                "dagster/column_schema": column_schema(name),
                 "sql_file": dg.MetadataValue.path(str(path.relative_to(REPO_ROOT))),
                 "reads": ", ".join(reads),
             },
@@ -110,12 +110,10 @@ def analyst_views(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> 
     with open_warehouse(duckdb.database) as conn:
         with transaction(conn):
             names = apply_views(conn)
-        relations = catalog.describe(conn, names)
         counts = {}
         for name in names:
             counts[name] = conn.execute(read_sql("metadata/view_row_count.sql"), {"view": name}).fetchall()[0][0]
             yield dg.MaterializeResult(asset_key=name, metadata={
-                "dagster/column_schema": column_schema(relations[name]),
                 "dagster/row_count": counts[name],
                 "preview": _preview(conn, name),
             })

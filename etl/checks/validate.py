@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -124,6 +124,11 @@ def validate_frames(frames: Mapping[str, pd.DataFrame], suites: Sequence[TableSu
     return outcomes
 
 
+def validate_asset(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date) -> list[CheckOutcome]:
+    """Validate the batches of every suite of `asset` (see `validate_frames`)."""
+    return validate_frames(frames, suites_for(asset), today=today)
+
+
 def _identity(suite: TableSuite, rule, today: date) -> dict:
     """What an outcome says about its rule, whatever the result."""
     return dict(asset=suite.asset, table=suite.table, check_name=rule.name, severity=rule.severity,
@@ -233,12 +238,13 @@ def record_results(conn, outcomes: Sequence[CheckOutcome], *, run_id: str, now: 
         conn.unregister("dq_batch")
 
 
-def run_asset_checks(conn, asset: str, *, run_id: str, today: date, now: datetime) -> list[CheckOutcome]:
+def run_asset_checks(conn, asset: str, *, run_id: str, today: date, now: datetime,
+                     validate: Callable[..., list[CheckOutcome]] = validate_asset) -> list[CheckOutcome]:
     """Check what `asset` wrote since its last clean check and record the results (at `now`, which
-    becomes the next step's `since` if no ERROR check fails): the whole job of one check step."""
-    suites = suites_for(asset)
-    batches = read_batches(conn, suites, since=last_clean_check(conn, asset))
-    outcomes = validate_frames(batches, suites, today=today)
+    becomes the next step's `since` if no ERROR check fails): the whole job of one check step.
+    `validate` runs the suites, as `validate_asset` does (the checks pass the helper process's)."""
+    batches = read_batches(conn, suites_for(asset), since=last_clean_check(conn, asset))
+    outcomes = validate(asset, batches, today=today)
     record_results(conn, outcomes, run_id=run_id, now=now)
     return outcomes
 

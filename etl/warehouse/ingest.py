@@ -9,16 +9,19 @@ next run finishes."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from etl.posts.build import PARALLEL_THRESHOLD, build_in_batches
 from etl.posts.frontmatter import PostFormatError, parse_front_matter, normalize_text
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
-from etl.sources import FileStamp, FileVersion, SourceFile, discover, read_file, stamp_of
+from etl.sources import FileVersion, SourceFile, discover, read_file
 from etl.warehouse import loads
 
 
@@ -81,46 +84,43 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     unchanged ones seen and vanished ones deleted, and queue the articles they feed.
 
     A file whose path, size and mtime are those stored with its current version is taken as
-    unchanged without being read (`trust_stamps`); any other file is read and hashed, and only a
-    new hash makes a new version. `trust_stamps=False` reads and hashes every file."""
+    unchanged without being read (`trust_stamps`): that comparison runs in DuckDB over the folder's
+    listing, so an unchanged file costs one `stat` and no Python object. Any other file is read and
+    hashed, and only a new hash makes a new version. `trust_stamps=False` reads and hashes every file."""
     stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
-    stored = loads.current_versions(conn)
-    summary = IngestSummary()
+    sources = discover(posts_dir)
+    entries, untouched = loads.classify_files(conn, listing_of(sources), trust_stamps=trust_stamps)
+    covered_dates = [day for day in untouched if window is None or window.covers(day)]
+    summary = IngestSummary(unchanged=sum(untouched[day] for day in covered_dates))
+    summary.files_seen = summary.unchanged
+    by_path = {source.post_path: source for source in sources}
     seen = loads.SeenFiles()
-    on_disk: set[str] = set()
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
-    for source in discover(posts_dir):
-        # The name is parsed at most once per file, and only when needed: for the window, or to read.
-        identity = source.identity if window else None
-        if identity and identity.name_date and not window.covers(identity.name_date):
+    for entry in entries:
+        identity = identify(entry.post_path)
+        if entry.action == "vanished":
+            if window is None or window.covers(entry.stored_partition_date):
+                summary.deleted.append(entry.post_path)
+                affected.add(identity.article_id)
             continue
-        path = source.post_path
-        previous = stored.get(path)
-        if trust_stamps and previous and _untouched(previous, stamp_of(source)):
-            if window is None or window.covers(previous.partition_date):
-                summary.files_seen += 1
-                summary.unchanged += 1
-                on_disk.add(path)
-                seen.add(path, previous.content_sha256, previous.mtime_ns)
+        if window and identity.name_date and not window.covers(identity.name_date):
             continue
-        identity = identity or source.identity
-        version = read_file(source)
+        version = read_file(by_path[entry.post_path])
         day = identity.name_date or file_partition(version)
         if window and not window.covers(day):
             continue
         summary.files_seen += 1
-        on_disk.add(path)
-        if previous and window and not window.covers(previous.partition_date):
-            previous = None  # outside the run's dates the warehouse is not asked what it holds
+        # Outside the run's dates the warehouse is not asked what it holds.
+        stored = entry.stored_sha256 is not None and (window is None or window.covers(entry.stored_partition_date))
         mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
-        if previous and (previous.content_sha256, previous.deleted) == (version.sha256, False):
+        if stored and (entry.stored_sha256, entry.stored_deleted) == (version.sha256, False):
             summary.unchanged += 1
-            seen.add(path, version.sha256, mtime_ns)
+            seen.add(entry.post_path, version.sha256, mtime_ns)
             continue
-        (summary.new if previous is None else summary.changed).append(path)
+        (summary.changed if stored else summary.new).append(entry.post_path)
         if version.error:
-            summary.unreadable.append(path)
+            summary.unreadable.append(entry.post_path)
         incoming.append(_incoming(version, identity.article_id, day, mtime_ns))
         affected.add(identity.article_id)
         if len(incoming) == INGEST_BATCH_FILES:
@@ -128,19 +128,27 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
             incoming = []
     if incoming:
         loads.store_versions(conn, incoming, run_id=run_id, now=now)
-    for path, previous in stored.items():
-        if path not in on_disk and not previous.deleted and (window is None or window.covers(previous.partition_date)):
-            summary.deleted.append(path)
-            affected.add(identify(path).article_id)
     summary.queued_articles = len(affected)
-    loads.record_scan(conn, seen=seen, vanished=summary.deleted, now=now)
+    loads.record_scan(conn, covered_dates=covered_dates, seen=seen, vanished=summary.deleted, now=now)
     return summary
 
 
-def _untouched(previous: loads.StoredVersion, stamp: FileStamp | None) -> bool:
-    """Path, size and mtime as stored with a version that was read whole: the same file."""
-    return (stamp is not None and previous.mtime_ns is not None and not previous.deleted
-            and (stamp.size, stamp.mtime_ns) == (previous.size_bytes, previous.mtime_ns))
+def listing_of(sources: list[SourceFile]) -> pa.Table:
+    """Path, size and mtime of each file, as `classify_files.sql` compares them with raw_post. A
+    file that cannot be stat'ed has neither (so it is read, and the read says why)."""
+    sizes: list[int | None] = []
+    mtimes: list[int | None] = []
+    for source in sources:
+        try:
+            info = os.stat(source.abs_path)
+        except OSError:
+            sizes.append(None)
+            mtimes.append(None)
+            continue
+        sizes.append(info.st_size)
+        mtimes.append(info.st_mtime_ns)
+    return pa.table({"post_path": [source.post_path for source in sources], "size_bytes": sizes, "mtime_ns": mtimes},
+                    schema=loads.LISTING_SCHEMA)
 
 
 def _incoming(version: FileVersion, article_id: str, day: date | None, mtime_ns: int | None) -> loads.IncomingVersion:

@@ -54,26 +54,35 @@ INCOMING_SCHEMA = pa.schema([
 ])
 
 
+LISTING_SCHEMA = pa.schema([("post_path", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64())])
+"""The folder as `classify_files.sql` reads it: each file's path, size and mtime."""
+
+
 @dataclass(frozen=True, slots=True)
-class StoredVersion:
-    """The version of a path the warehouse holds as current."""
+class ScanEntry:
+    """A path the scan has to look at (`classify_files.sql`), with what the warehouse holds for it."""
 
-    content_sha256: str
-    deleted: bool
-    partition_date: date | None
-    size_bytes: int
-    mtime_ns: int | None
+    post_path: str
+    action: str
+    """`read` (on disk, not vouched for by its stamp) or `vanished` (held as present, gone)."""
+    stored_sha256: str | None
+    stored_deleted: bool | None
+    stored_partition_date: date | None
 
 
-def current_versions(conn) -> dict[str, StoredVersion]:
-    table = conn.sql(read_sql("load/current_versions.sql")).to_arrow_table().to_pydict()
-    return {
-        path: StoredVersion(sha, deleted, day, size, mtime_ns)
-        for path, sha, deleted, day, size, mtime_ns in zip(
-            table["post_path"], table["content_sha256"], table["deleted"], table["partition_date"],
-            table["size_bytes"], table["mtime_ns"],
-        )
-    }
+def classify_files(conn, listing: pa.Table, *, trust_stamps: bool) -> tuple[list[ScanEntry], dict[date | None, int]]:
+    """Compare the folder's `listing` with the current versions, leaving the result in the temporary
+    table `scan_plan` for `record_scan`. Returns the paths to read or mark vanished, in path order,
+    and how many untouched files there are per stored partition date."""
+    with _registered(conn, {"listing": listing}):
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE scan_plan AS {read_sql('load/classify_files.sql')}",
+                     {"trust_stamps": trust_stamps})
+    entries = [ScanEntry(*row) for row in conn.execute(
+        "SELECT post_path, action, stored_sha256, stored_deleted, stored_partition_date FROM scan_plan "
+        "WHERE action <> 'untouched' ORDER BY post_path").fetchall()]
+    untouched = dict(conn.execute(
+        "SELECT stored_partition_date, count(*) FROM scan_plan WHERE action = 'untouched' GROUP BY ALL").fetchall())
+    return entries, untouched
 
 
 def store_versions(conn, incoming: list[IncomingVersion], *, run_id: str, now: datetime) -> None:
@@ -84,7 +93,7 @@ def store_versions(conn, incoming: list[IncomingVersion], *, run_id: str, now: d
 
 @dataclass
 class SeenFiles:
-    """Files a scan found unchanged, column by column: a scan of an unchanged folder lists them all."""
+    """Files a scan read and found unchanged, column by column."""
 
     post_path: list[str] = field(default_factory=list)
     content_sha256: list[str] = field(default_factory=list)
@@ -100,10 +109,12 @@ class SeenFiles:
 SEEN_SCHEMA = pa.schema([("post_path", pa.string()), ("content_sha256", pa.string()), ("mtime_ns", pa.int64())])
 
 
-def record_scan(conn, *, seen: SeenFiles, vanished: list[str], now: datetime) -> None:
-    """Refresh `last_seen_at` (and the stamp) of unchanged files, mark vanished files deleted and
-    queue their articles, in one transaction."""
+def record_scan(conn, *, covered_dates: list[date | None], seen: SeenFiles, vanished: list[str], now: datetime) -> None:
+    """Refresh `last_seen_at` of the untouched files of `scan_plan` whose partition is one of
+    `covered_dates` and of the `seen` ones (and their stamp), mark vanished files deleted and queue
+    their articles, in one transaction."""
     relations = {
+        "covered_dates": pa.table({"day": pa.array(covered_dates, pa.date32())}),
         "seen": pa.table({name: getattr(seen, name) for name in SEEN_SCHEMA.names}, schema=SEEN_SCHEMA),
         "vanished": pa.table({"post_path": pa.array(vanished, pa.string())}),
     }

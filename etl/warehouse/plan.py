@@ -10,16 +10,14 @@ the stamps untrustworthy plans every date, as a full load always did."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl.sources import SourceFile, discover
-from etl.warehouse.ingest import source_partition
+from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sql import read_sql
 
 
@@ -115,26 +113,14 @@ def live_partition_range(warehouse: Path) -> list[date]:
     return [day for day in row if day]
 
 
-LISTING_SCHEMA = pa.schema([("post_path", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64())])
-
-
 def _stale_files(warehouse: Path, sources: list[SourceFile]) -> tuple[list[SourceFile], list[date | None]]:
-    """Files on disk whose stamp is not the one stored with their current version, and the
-    partition dates of stored files that vanished."""
-    listing: dict[str, list] = {name: [] for name in LISTING_SCHEMA.names}
-    for source in sources:
-        try:
-            info = os.stat(source.abs_path)
-            size, mtime_ns = info.st_size, info.st_mtime_ns
-        except OSError:
-            size = mtime_ns = None  # the run reads it and records why it cannot
-        listing["post_path"].append(source.post_path)
-        listing["size_bytes"].append(size)
-        listing["mtime_ns"].append(mtime_ns)
+    """Files on disk that the scan would read (their stamp is not the one stored with their current
+    version), and the partition dates of stored files that vanished: `classify_files.sql`, read-only."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        conn.register("listing", pa.table(listing, schema=LISTING_SCHEMA))
-        rows = conn.execute(read_sql("load/stale_files.sql")).fetchall()
+        conn.register("listing", listing_of(sources))
+        rows = conn.execute(f"SELECT post_path, action, stored_partition_date FROM ({read_sql('load/classify_files.sql')}) "
+                            "WHERE action <> 'untouched'", {"trust_stamps": True}).fetchall()
     by_path = {source.post_path: source for source in sources}
-    stale = [by_path[path] for path, on_disk, _ in rows if on_disk]
-    vanished_days = [day for _, on_disk, day in rows if not on_disk]
+    stale = [by_path[path] for path, action, _ in rows if action == "read"]
+    vanished_days = [day for _, action, day in rows if action == "vanished"]
     return stale, vanished_days

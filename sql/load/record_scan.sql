@@ -1,5 +1,13 @@
--- The end of a scan: files found unchanged ($seen) are marked seen (with the stamp they have now),
--- files gone from the folder ($vanished) are marked deleted and their articles queued.
+-- The end of a scan ($scan_plan: `classify_files.sql` of this scan): files in the run's dates
+-- ($covered_dates; NULL stands for files without a date) found untouched by their stamps, and those
+-- read and found unchanged ($seen, with the stamp they have now), are marked seen; files gone from
+-- the folder ($vanished) are marked deleted and their articles queued.
+UPDATE raw_post SET last_seen_at = $now
+FROM scan_plan
+WHERE raw_post.is_current AND raw_post.post_path = scan_plan.post_path
+  AND scan_plan.action = 'untouched'
+  AND EXISTS (SELECT 1 FROM covered_dates WHERE covered_dates.day IS NOT DISTINCT FROM scan_plan.stored_partition_date);
+
 UPDATE raw_post SET last_seen_at = $now, mtime_ns = seen.mtime_ns
 FROM seen
 WHERE raw_post.is_current AND raw_post.post_path = seen.post_path

@@ -28,7 +28,7 @@ from etl.checks.asset_checks import QUALITY_CHECKS
 from etl.cli import partition_bounds
 from etl.checks.suites import ERROR, SUITES, WARN, rules_for, suites_for
 from etl.checks.validate import run_asset_checks, validate_frames
-from etl.resources import PostsFolder
+from etl.resources import GreatExpectations, PostsFolder
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import every_date
 
@@ -128,6 +128,8 @@ def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
         resources={
             "posts": PostsFolder(path=str(posts), max_post_bytes=2 * 1024 * 1024, workers=1),
             "duckdb": DuckDBResource(database=str(warehouse)),
+            # In this process, so that the test below can see whether Great Expectations was imported.
+            "great_expectations": GreatExpectations(helper_process=False),
         },
         tags={"dagster/asset_partition_range_start": first.isoformat(),
               "dagster/asset_partition_range_end": last.isoformat()},
@@ -432,9 +434,10 @@ def test_bad_tags_and_securities_fail_the_right_checks(unchecked: Path):
     assert len(dq_rows(unchecked, "bad-dims")) == len(rules_for("article_tags")) + len(rules_for("securities"))
 
 
-def test_duplicate_and_missing_keys_fail_key_checks():
-    # The tables' primary keys stop these rows at the door; the suites must still catch them in a batch.
-    mentions = pd.DataFrame({
+def duplicate_and_keyless_mentions() -> pd.DataFrame:
+    """A stock_mention batch with a duplicate key and a missing article id: the tables' primary keys
+    stop these rows at the door; the suites must still catch them in a batch."""
+    return pd.DataFrame({
         "article_id": [EMNEWS_ID, EMNEWS_ID, None],
         "secid": ["1.600160", "1.600160", "90.BK0493"],
         "market_id": [1, 1, 90],
@@ -444,6 +447,10 @@ def test_duplicate_and_missing_keys_fail_key_checks():
         "mention_count": [3, 3, 1],
         "orphan_article_id": [None, None, None],
     })
+
+
+def test_duplicate_and_missing_keys_fail_key_checks():
+    mentions = duplicate_and_keyless_mentions()
     articles_frame = pd.DataFrame({
         "article_id": [PLAIN_ID, PLAIN_ID], "best_post_path": ["a.md", "b.md"], "title": ["甲", "乙"],
         "published_at": pd.to_datetime(["2021-12-09 02:15:00+00:00"] * 2, utc=True),

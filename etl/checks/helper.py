@@ -1,0 +1,135 @@
+"""Great Expectations in a helper process, so that its import is not on a load's critical path.
+
+Importing Great Expectations takes 3 to 8 s on the two-core machines we run on (it pulls in scipy,
+altair, sqlalchemy), while a load that changed 1% of 100k posts takes a few seconds more than that.
+A load therefore starts the helper when its run starts: the helper imports Great Expectations on
+the other core while the run scans and parses, and by the time a check step has a batch to validate
+the import is done. The check step sends the batch's DataFrames and gets the outcomes back.
+
+One helper serves the whole process (every run of a test session, say), so the import is paid
+once. Whatever goes wrong with it (it died, it could not start, the reply cannot be read), the
+batch is validated in this process instead: the helper can only make checks faster, never skip them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+
+from etl.checks.validate import CheckOutcome, validate_asset
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    """The helper: import Great Expectations, then validate the batches read from stdin (pickled
+    `(asset, frames, today)`) and write the outcomes to stdout, until stdin closes."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, not into the replies
+    requests = sys.stdin.buffer
+    importlib.import_module("great_expectations")  # the reason this process exists
+
+    while True:
+        try:
+            asset, frames, today = pickle.load(requests)
+        except EOFError:  # the load's process closed the pipe or went away
+            return
+        try:
+            reply = ("outcomes", validate_asset(asset, frames, today=today))
+        except Exception as exc:  # the caller validates again in its own process and sees it there
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
+
+
+class ValidationHelper:
+    """`python -m etl.checks.helper` as a child process. A plain child, not a multiprocessing one:
+    forking would copy the run's threads and DuckDB handles, and multiprocessing's spawn runs the
+    parent's main script again in the child."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen([sys.executable, "-m", "etl.checks.helper"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._lock = threading.Lock()
+
+    def validate(self, asset: str, frames: Mapping[str, pd.DataFrame], today: date) -> list[CheckOutcome]:
+        """The outcomes of `asset`'s suites over `frames`; raises `HelperUnavailable` when the helper
+        cannot give them."""
+        with self._lock:
+            try:
+                pickle.dump((asset, dict(frames), today), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self._process.stdin.flush()
+                kind, payload = pickle.load(self._process.stdout)
+            except (EOFError, OSError, pickle.UnpicklingError) as exc:
+                raise HelperUnavailable(f"the helper process stopped ({exc or type(exc).__name__})") from exc
+        if kind == "error":
+            raise HelperUnavailable(payload)
+        return payload
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def stop(self) -> None:
+        """End the helper at once: it holds nothing to save, and may still be importing."""
+        self._process.kill()
+        self._process.wait()
+        self._process.stdin.close()
+        self._process.stdout.close()
+
+
+class HelperUnavailable(RuntimeError):
+    """The helper could not validate a batch."""
+
+
+_helper: ValidationHelper | None = None
+_helper_lock = threading.Lock()
+
+
+def start_helper() -> None:
+    """Start this process's helper, if it is not running: call it when a run starts."""
+    global _helper
+    with _helper_lock:
+        if _helper is None or not _helper.alive:
+            try:
+                _helper = ValidationHelper()
+            except OSError as exc:
+                log.warning("Great Expectations helper process could not start (%s): checks run in-process", exc)
+                _helper = None
+
+
+def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date) -> list[CheckOutcome]:
+    """Validate `asset`'s batches: in the helper when one is running and there is something to
+    validate, else (or if the helper fails) in this process."""
+    helper = _helper
+    if helper is not None and any(not frame.empty for frame in frames.values()):
+        try:
+            return helper.validate(asset, frames, today)
+        except HelperUnavailable as exc:
+            log.warning("Great Expectations helper failed (%s): validating %s in-process", exc, asset)
+    return validate_asset(asset, frames, today=today)
+
+
+def stop_helper() -> None:
+    global _helper
+    with _helper_lock:
+        if _helper is not None:
+            _helper.stop()
+            _helper = None
+
+
+atexit.register(stop_helper)
+
+
+if __name__ == "__main__":
+    main()
