@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -97,40 +98,71 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     seen = loads.SeenFiles()
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
-    for entry in entries:
-        identity = identify(entry.post_path)
-        if entry.action == "vanished":
-            if window is None or window.covers(entry.stored_partition_date):
-                summary.deleted.append(entry.post_path)
-                affected.add(identity.article_id)
-            continue
-        if window and identity.name_date and not window.covers(identity.name_date):
-            continue
-        version = read_file(by_path[entry.post_path])
-        day = identity.name_date or file_partition(version)
-        if window and not window.covers(day):
-            continue
-        summary.files_seen += 1
-        # Outside the run's dates the warehouse is not asked what it holds.
-        stored = entry.stored_sha256 is not None and (window is None or window.covers(entry.stored_partition_date))
-        mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
-        if stored and (entry.stored_sha256, entry.stored_deleted) == (version.sha256, False):
-            summary.unchanged += 1
-            seen.add(entry.post_path, version.sha256, mtime_ns)
-            continue
-        (summary.changed if stored else summary.new).append(entry.post_path)
-        if version.error:
-            summary.unreadable.append(entry.post_path)
-        incoming.append(_incoming(version, identity.article_id, day, mtime_ns))
-        affected.add(identity.article_id)
-        if len(incoming) == INGEST_BATCH_FILES:
-            loads.store_versions(conn, incoming, run_id=run_id, now=now)
-            incoming = []
-    if incoming:
-        loads.store_versions(conn, incoming, run_id=run_id, now=now)
+    with _BatchWriter(conn, run_id=run_id, now=now) as writer:
+        for entry in entries:
+            identity = identify(entry.post_path)
+            if entry.action == "vanished":
+                if window is None or window.covers(entry.stored_partition_date):
+                    summary.deleted.append(entry.post_path)
+                    affected.add(identity.article_id)
+                continue
+            if window and identity.name_date and not window.covers(identity.name_date):
+                continue
+            version = read_file(by_path[entry.post_path])
+            day = identity.name_date or file_partition(version)
+            if window and not window.covers(day):
+                continue
+            summary.files_seen += 1
+            # Outside the run's dates the warehouse is not asked what it holds.
+            stored = entry.stored_sha256 is not None and (window is None or window.covers(entry.stored_partition_date))
+            mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
+            if stored and (entry.stored_sha256, entry.stored_deleted) == (version.sha256, False):
+                summary.unchanged += 1
+                seen.add(entry.post_path, version.sha256, mtime_ns)
+                continue
+            (summary.changed if stored else summary.new).append(entry.post_path)
+            if version.error:
+                summary.unreadable.append(entry.post_path)
+            incoming.append(_incoming(version, identity.article_id, day, mtime_ns))
+            affected.add(identity.article_id)
+            if len(incoming) == INGEST_BATCH_FILES:
+                writer.store(incoming)
+                incoming = []
+        writer.store(incoming)
     summary.queued_articles = len(affected)
     loads.record_scan(conn, covered_dates=covered_dates, seen=seen, vanished=summary.deleted, now=now)
     return summary
+
+
+class _BatchWriter:
+    """Stores batches of file versions on a thread of its own, one batch at a time, while the scan
+    reads the next: DuckDB and the reads both release the GIL, so a cold scan overlaps its disk
+    reads with its inserts. A failed store is raised by the next `store` or at the end."""
+
+    def __init__(self, conn, *, run_id: str, now: datetime) -> None:
+        self._conn, self._run_id, self._now = conn, run_id, now
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-versions")
+        self._in_flight: Future | None = None
+
+    def store(self, incoming: list[loads.IncomingVersion]) -> None:
+        self._wait()
+        if incoming:
+            self._in_flight = self._pool.submit(loads.store_versions, self._conn, incoming,
+                                                run_id=self._run_id, now=self._now)
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            in_flight.result()
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown()
 
 
 def listing_of(sources: list[SourceFile]) -> pa.Table:
