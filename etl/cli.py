@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,20 +33,26 @@ def partition_bounds() -> tuple[date, date]:
             date.fromisoformat(daily_posts.get_last_partition_key()))
 
 
-def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None):
+def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
+             listing_file: Path | None = None):
     """Materialize the whole asset graph over the partition range `partitions` (default: every date
-    present in the posts folder or live in the warehouse), in one run. Returns the Dagster result."""
+    present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
+    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`)."""
     import dagster as dg
 
+    from etl.checks.helper import start_helper
     from etl.settings import load_settings
     from etl.warehouse.plan import every_date
 
+    # The run's checks need Great Expectations: its import starts now, beside the run's own start
+    # (the `great_expectations` resource would start it a few seconds later).
+    start_helper()
     settings = load_settings()
     partitions = partitions or every_date(posts_dir, warehouse, partition_bounds())
     persistent = bool(os.environ.get("DAGSTER_HOME"))
     instance = dg.DagsterInstance.get() if persistent else dg.DagsterInstance.ephemeral()
     with _environment({} if persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
-        result = _materialize(posts_dir, warehouse, instance, settings, partitions, trigger)
+        result = _materialize(posts_dir, warehouse, instance, settings, partitions, trigger, listing_file)
     if not result.success:
         _record_failure(instance, result.run_id, warehouse)
     return result
@@ -71,7 +78,8 @@ def _environment(values: dict[str, str]):
                 os.environ[name] = value
 
 
-def _materialize(posts_dir: Path, warehouse: Path, instance, settings, partitions: tuple[date, date], trigger: str):
+def _materialize(posts_dir: Path, warehouse: Path, instance, settings, partitions: tuple[date, date], trigger: str,
+                 listing_file: Path | None):
     import dagster as dg
 
     from etl.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
@@ -83,7 +91,8 @@ def _materialize(posts_dir: Path, warehouse: Path, instance, settings, partition
         instance=instance,
         resources={
             "posts": PostsFolder(path=str(posts_dir), max_post_bytes=settings.max_post_bytes,
-                                 workers=settings.workers, hash_every_file=settings.hash_every_file),
+                                 workers=settings.workers, hash_every_file=settings.hash_every_file,
+                                 listing_file=str(listing_file) if listing_file else None),
             "duckdb": DuckDBResource(database=str(warehouse)),
             "great_expectations": GreatExpectations(),
         },
@@ -142,7 +151,15 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
                      full_reason=full_reason)
     if plan.up_to_date:
         return LoadOutcome(plan, None)
-    return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last)))
+    if plan.listing is None:
+        return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last)))
+    from etl.warehouse.ingest import write_listing
+
+    with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
+        listing_file = Path(scratch) / "listing.arrow"
+        write_listing(plan.listing, listing_file)
+        return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
+                                          listing_file=listing_file))
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -18,10 +18,21 @@ class PostsFolder(dg.ConfigurableResource):
     workers: int
     hash_every_file: bool = False
     """Read and hash every file instead of trusting an unchanged path, size and mtime."""
+    listing_file: str | None = None
+    """An Arrow IPC file of the folder's listing (path, size, mtime) that `etl load` took for its
+    plan moments before the run: the scan uses it instead of listing and stat'ing 100k files again."""
 
     @property
     def root(self) -> Path:
         return Path(self.path)
+
+    def planned_listing(self):
+        """The listing in `listing_file` as an Arrow table, or None without one."""
+        if self.listing_file is None:
+            return None
+        from etl.warehouse.ingest import read_listing
+
+        return read_listing(Path(self.listing_file))
 
 
 class GreatExpectations(dg.ConfigurableResource):

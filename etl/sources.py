@@ -21,6 +21,11 @@ class SourceFile:
     """Relative to the posts folder, forward slashes: the file's identity in the warehouse."""
     abs_path: str
 
+    @classmethod
+    def under(cls, posts_dir: Path | str, post_path: str) -> SourceFile:
+        """The file `post_path` of the folder `posts_dir`, as `discover` names it."""
+        return cls(post_path, os.fspath(posts_dir) + os.sep + post_path.replace("/", os.sep))
+
     @property
     def identity(self) -> PostIdentity:
         """Article and dates the file name gives. Worked out when asked, not when listed: a load

@@ -80,21 +80,22 @@ unseen: its stamp is not kept, so the next load hashes it (git's "racily clean" 
 
 
 def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime,
-                 trust_stamps: bool = True) -> IngestSummary:
+                 trust_stamps: bool = True, listing: pa.Table | None = None) -> IngestSummary:
     """Compare the folder's files in `window` with raw_post, store new and changed versions, mark
     unchanged ones seen and vanished ones deleted, and queue the articles they feed.
 
     A file whose path, size and mtime are those stored with its current version is taken as
     unchanged without being read (`trust_stamps`): that comparison runs in DuckDB over the folder's
     listing, so an unchanged file costs one `stat` and no Python object. Any other file is read and
-    hashed, and only a new hash makes a new version. `trust_stamps=False` reads and hashes every file."""
+    hashed, and only a new hash makes a new version. `trust_stamps=False` reads and hashes every file.
+    `listing` is the folder's `listing_of` when the caller has just taken it (`etl load`'s plan)."""
     stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
-    sources = discover(posts_dir)
-    entries, untouched = loads.classify_files(conn, listing_of(sources), trust_stamps=trust_stamps)
+    if listing is None:
+        listing = listing_of(discover(posts_dir))
+    entries, untouched = loads.classify_files(conn, listing, trust_stamps=trust_stamps)
     covered_dates = [day for day in untouched if window is None or window.covers(day)]
     summary = IngestSummary(unchanged=sum(untouched[day] for day in covered_dates))
     summary.files_seen = summary.unchanged
-    by_path = {source.post_path: source for source in sources}
     seen = loads.SeenFiles()
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
@@ -108,7 +109,7 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
                 continue
             if window and identity.name_date and not window.covers(identity.name_date):
                 continue
-            version = read_file(by_path[entry.post_path])
+            version = read_file(SourceFile.under(posts_dir, entry.post_path))
             day = identity.name_date or file_partition(version)
             if window and not window.covers(day):
                 continue
@@ -132,6 +133,16 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     summary.queued_articles = len(affected)
     loads.record_scan(conn, covered_dates=covered_dates, seen=seen, vanished=summary.deleted, now=now)
     return summary
+
+
+def write_listing(listing: pa.Table, path: Path) -> None:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, listing.schema) as writer:
+        writer.write_table(listing)
+
+
+def read_listing(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
 class _BatchWriter:

@@ -10,11 +10,12 @@ the stamps untrustworthy plans every date, as a full load always did."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.sources import SourceFile, discover
 from etl.warehouse.ingest import listing_of, source_partition
@@ -33,6 +34,9 @@ class LoadPlan:
     """The run's partition range; both None when there is nothing to load."""
     full_reason: str | None = None
     """Why every date is loaded whatever the stamps say."""
+    listing: pa.Table | None = field(default=None, repr=False, compare=False)
+    """The folder's path, size and mtime as the plan stat'ed them (`ingest.listing_of`), for the
+    run's scan to use instead of listing the folder again; None when the plan did not compare stamps."""
 
     @property
     def up_to_date(self) -> bool:
@@ -70,9 +74,11 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
             full_reason = "a new warehouse"
         elif not snapshot_is_current(warehouse, snapshot):
             full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+    listing = None
     if not full_reason:
+        listing = listing_of(sources)
         try:
-            stale, vanished_days = _stale_files(warehouse, sources)
+            stale, vanished_days = _stale_files(warehouse, sources, listing)
         except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
@@ -81,7 +87,7 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
     if not stale and not vanished_days:
         return LoadPlan(len(sources), 0, None, None)
     first, last = _range([source_partition(source) for source in stale] + vanished_days, bounds)
-    return LoadPlan(len(sources), len(stale) + len(vanished_days), first, last)
+    return LoadPlan(len(sources), len(stale) + len(vanished_days), first, last, listing=listing)
 
 
 def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
@@ -113,11 +119,11 @@ def live_partition_range(warehouse: Path) -> list[date]:
     return [day for day in row if day]
 
 
-def _stale_files(warehouse: Path, sources: list[SourceFile]) -> tuple[list[SourceFile], list[date | None]]:
+def _stale_files(warehouse: Path, sources: list[SourceFile], listing: pa.Table) -> tuple[list[SourceFile], list[date | None]]:
     """Files on disk that the scan would read (their stamp is not the one stored with their current
     version), and the partition dates of stored files that vanished: `classify_files.sql`, read-only."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        conn.register("listing", listing_of(sources))
+        conn.register("listing", listing)
         rows = conn.execute(f"SELECT post_path, action, stored_partition_date FROM ({read_sql('load/classify_files.sql')}) "
                             "WHERE action <> 'untouched'", {"trust_stamps": True}).fetchall()
     by_path = {source.post_path: source for source in sources}

@@ -68,6 +68,22 @@ def test_an_edit_loads_exactly_its_date(loaded):
     assert load(small_corpus, warehouse).result is None
 
 
+def test_the_run_scans_with_the_listing_the_plan_took(loaded, monkeypatch):
+    from etl.warehouse import ingest, plan as plan_module
+
+    small_corpus, warehouse = loaded
+    listings = []
+    for module in (plan_module, ingest):
+        monkeypatch.setattr(module, "discover", lambda folder: listings.append(folder) or discover(folder))
+    _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
+    outcome = load(small_corpus, warehouse)
+    assert outcome.result.success and listings == [small_corpus]  # the plan's listing, once
+    raw_posts = next(e.materialization.metadata for e in outcome.result.get_asset_materialization_events()
+                     if e.asset_key.to_user_string() == "raw_posts")
+    assert (raw_posts["files_changed"].value, raw_posts["files_unchanged"].value) == (1, 1)
+    assert query(warehouse, "SELECT title FROM article WHERE article_id = ?", [TWIN_ID]) == [("远航科技：储能业务翻番",)]
+
+
 def test_a_deleted_file_plans_the_date_it_was_loaded_under(loaded):
     small_corpus, warehouse = loaded
     (small_corpus / f"_posts/2021-12-08-{PLAIN_ID}.md").unlink()
