@@ -35,7 +35,8 @@ from importlib import metadata
 from pathlib import Path
 
 ETL_PACKAGE = str(Path(__file__).resolve().parent.parent / "etl")
-ENTRY_POINTS = {(ETL_PACKAGE + "/cli.py", "load"), (ETL_PACKAGE + "/cli.py", "run_load")}
+ENTRY_POINTS = {(ETL_PACKAGE + "/cli.py", "load"), (ETL_PACKAGE + "/cli.py", "run_load"),
+                (ETL_PACKAGE + "/cli.py", "_materialize")}
 """Functions of `etl load` that only lead to the steps worth naming."""
 SEED = 6
 EDITED_SHARE = 0.01

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-ARCHIVE_START = "2021-12-01"
-"""The finews site opened on 2021-12-01; nothing older exists."""
+from etl.posts.frontmatter import ARCHIVE_START
 
 daily_posts = dg.DailyPartitionsDefinition(
     start_date=ARCHIVE_START,

@@ -58,7 +58,9 @@ class ValidationHelper:
     parent's main script again in the child."""
 
     def __init__(self) -> None:
-        self._process = subprocess.Popen([sys.executable, "-m", "etl.checks.helper"],
+        # The parent's import path, so the child finds `etl` however the parent did.
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        self._process = subprocess.Popen([sys.executable, "-m", "etl.checks.helper"], env=environment,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._lock = threading.Lock()
 
