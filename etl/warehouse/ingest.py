@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -80,15 +82,16 @@ unseen: its stamp is not kept, so the next load hashes it (git's "racily clean" 
 
 
 def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime,
-                 trust_stamps: bool = True, listing: pa.Table | None = None) -> IngestSummary:
+                 trust_stamps: bool = True, listing: pa.Table | None = None, workers: int = 1) -> IngestSummary:
     """Compare the folder's files in `window` with raw_post, store new and changed versions, mark
     unchanged ones seen and vanished ones deleted, and queue the articles they feed.
 
     A file whose path, size and mtime are those stored with its current version is taken as
     unchanged without being read (`trust_stamps`): that comparison runs in DuckDB over the folder's
     listing, so an unchanged file costs one `stat` and no Python object. Any other file is read and
-    hashed, and only a new hash makes a new version. `trust_stamps=False` reads and hashes every file.
-    `listing` is the folder's `listing_of` when the caller has just taken it (`etl load`'s plan)."""
+    hashed (on `workers` processes when there are many), and only a new hash makes a new version.
+    `trust_stamps=False` reads and hashes every file. `listing` is the folder's `listing_of` when
+    the caller has just taken it (`etl load`'s plan)."""
     stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
     if listing is None:
         listing = listing_of(discover(posts_dir))
@@ -99,33 +102,27 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     seen = loads.SeenFiles()
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []
+    for entry in entries:
+        if entry.action == "vanished" and (window is None or window.covers(entry.stored_partition_date)):
+            summary.deleted.append(entry.post_path)
+            affected.add(identify(entry.post_path).article_id)
+    to_read = [entry for entry in entries if entry.action == "read"]
+    examined = _examine_all(posts_dir, to_read, window, stale_after_ns,
+                            workers=workers if len(to_read) >= PARALLEL_THRESHOLD else 1)
     with _BatchWriter(conn, run_id=run_id, now=now) as writer:
-        for entry in entries:
-            identity = identify(entry.post_path)
-            if entry.action == "vanished":
-                if window is None or window.covers(entry.stored_partition_date):
-                    summary.deleted.append(entry.post_path)
-                    affected.add(identity.article_id)
-                continue
-            if window and identity.name_date and not window.covers(identity.name_date):
-                continue
-            version = read_file(SourceFile.under(posts_dir, entry.post_path))
-            day = identity.name_date or file_partition(version)
-            if window and not window.covers(day):
+        for found in examined:
+            if found is None:  # outside the run's dates
                 continue
             summary.files_seen += 1
-            # Outside the run's dates the warehouse is not asked what it holds.
-            stored = entry.stored_sha256 is not None and (window is None or window.covers(entry.stored_partition_date))
-            mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
-            if stored and (entry.stored_sha256, entry.stored_deleted) == (version.sha256, False):
+            if isinstance(found, _Unchanged):
                 summary.unchanged += 1
-                seen.add(entry.post_path, version.sha256, mtime_ns)
+                seen.add(found.post_path, found.sha256, found.mtime_ns)
                 continue
-            (summary.changed if stored else summary.new).append(entry.post_path)
-            if version.error:
-                summary.unreadable.append(entry.post_path)
-            incoming.append(_incoming(version, identity.article_id, day, mtime_ns))
-            affected.add(identity.article_id)
+            (summary.changed if found.stored else summary.new).append(found.version.post_path)
+            if found.version.read_error:
+                summary.unreadable.append(found.version.post_path)
+            incoming.append(found.version)
+            affected.add(found.version.article_id)
             if len(incoming) == INGEST_BATCH_FILES:
                 writer.store(incoming)
                 incoming = []
@@ -133,6 +130,68 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     summary.queued_articles = len(affected)
     loads.record_scan(conn, covered_dates=covered_dates, seen=seen, vanished=summary.deleted, now=now)
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Unchanged:
+    """A file read and found to hold its current version (its mtime had changed: a touch)."""
+
+    post_path: str
+    sha256: str
+    mtime_ns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _NewVersion:
+    version: loads.IncomingVersion
+    stored: bool
+    """The warehouse holds an older version of the path (changed), or none in the run's dates (new)."""
+
+
+def _examine(posts_dir: Path, entry: loads.ScanEntry, window: DateWindow | None,
+             stale_after_ns: int) -> _Unchanged | _NewVersion | None:
+    """Read one listed file and say what it is: None when it belongs to no date of the run."""
+    identity = identify(entry.post_path)
+    if window and identity.name_date and not window.covers(identity.name_date):
+        return None
+    version = read_file(SourceFile.under(posts_dir, entry.post_path))
+    day = identity.name_date or file_partition(version)
+    if window and not window.covers(day):
+        return None
+    # Outside the run's dates the warehouse is not asked what it holds.
+    stored = entry.stored_sha256 is not None and (window is None or window.covers(entry.stored_partition_date))
+    mtime_ns = version.stamp.mtime_ns if version.stamp and version.stamp.mtime_ns < stale_after_ns else None
+    if stored and (entry.stored_sha256, entry.stored_deleted) == (version.sha256, False):
+        return _Unchanged(entry.post_path, version.sha256, mtime_ns)
+    return _NewVersion(_incoming(version, identity.article_id, day, mtime_ns), stored)
+
+
+EXAMINE_CHUNK_FILES = 500
+"""Files a worker reads per task (about 2 MB); at most two tasks per worker wait to be collected."""
+
+
+def _examine_chunk(posts_dir: Path, entries: list[loads.ScanEntry], window: DateWindow | None,
+                   stale_after_ns: int) -> list[_Unchanged | _NewVersion | None]:
+    return [_examine(posts_dir, entry, window, stale_after_ns) for entry in entries]
+
+
+def _examine_all(posts_dir: Path, entries: list[loads.ScanEntry], window: DateWindow | None,
+                 stale_after_ns: int, *, workers: int) -> Iterator[_Unchanged | _NewVersion | None]:
+    """`_examine` of each entry, in order: here, or on `workers` processes that read, hash and
+    decode while this process stores what they found (a cold scan is mostly that work)."""
+    if workers == 1:
+        for entry in entries:
+            yield _examine(posts_dir, entry, window, stale_after_ns)
+        return
+    chunks = [entries[i : i + EXAMINE_CHUNK_FILES] for i in range(0, len(entries), EXAMINE_CHUNK_FILES)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        waiting: deque[Future] = deque()
+        for chunk in chunks:
+            waiting.append(pool.submit(_examine_chunk, posts_dir, chunk, window, stale_after_ns))
+            if len(waiting) > 2 * workers:  # bounded: the main process may store slower than they read
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
 
 
 def write_listing(listing: pa.Table, path: Path) -> None:

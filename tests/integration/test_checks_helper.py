@@ -40,7 +40,7 @@ def test_the_helper_gives_the_outcomes_of_validating_in_process(running_helper):
 
 def test_a_dead_helper_means_validating_in_process(running_helper, caplog):
     running_helper._process.kill()
-    running_helper._process.wait()
+    running_helper._process.join()
     batch = _mentions_batch()
     with caplog.at_level(logging.WARNING, logger="etl.checks.helper"):
         outcomes = helper.validate_batches("stock_mentions", batch, today=TODAY)
@@ -52,7 +52,7 @@ def test_a_dead_helper_means_validating_in_process(running_helper, caplog):
 
 def test_empty_batches_never_reach_the_helper(running_helper):
     running_helper._process.kill()  # any request to it would now be logged as a failure
-    running_helper._process.wait()
+    running_helper._process.join()
     empty = {"stock_mention": _mentions_batch()["stock_mention"].iloc[0:0]}
     outcomes = helper.validate_batches("stock_mentions", empty, today=TODAY)
     assert outcomes and all(o.passed and o.nothing_new for o in outcomes)

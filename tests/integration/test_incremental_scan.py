@@ -80,7 +80,7 @@ def test_a_freshly_written_file_keeps_no_stamp_and_is_read_next_time(small_corpu
 def _load(posts: Path, warehouse: Path, workers: int = 1) -> None:
     now = datetime.now(timezone.utc)
     with open_warehouse(warehouse) as conn:
-        ingest.ingest_files(conn, posts, None, run_id="test", now=now)
+        ingest.ingest_files(conn, posts, None, run_id="test", now=now, workers=workers)
         ingest.rebuild_pending(conn, today=date(2026, 1, 1), now=now, max_bytes=2**21, workers=workers)
 
 
@@ -90,6 +90,7 @@ def test_small_batches_build_the_same_rows(small_corpus, tmp_path, monkeypatch, 
     monkeypatch.setattr(ingest, "INGEST_BATCH_FILES", 2)
     monkeypatch.setattr(ingest, "REBUILD_BATCH_ARTICLES", 1)
     monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 0)  # worker processes even for a few files
+    monkeypatch.setattr(ingest, "EXAMINE_CHUNK_FILES", 1)  # and more read tasks than workers
     _load(small_corpus, tmp_path / "batched.duckdb", workers)
     for table, columns in [("article", "* EXCLUDE (loaded_at)"), ("staged_article_tag", "*"),
                            ("staged_stock_mention", "*"), ("raw_post", "* EXCLUDE (first_seen_at, last_seen_at)")]:
