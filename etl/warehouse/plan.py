@@ -36,7 +36,8 @@ class LoadPlan:
     """Why every date is loaded whatever the stamps say."""
     listing: pa.Table | None = field(default=None, repr=False, compare=False)
     """The folder's path, size and mtime as the plan stat'ed them (`ingest.listing_of`), for the
-    run's scan to use instead of listing the folder again; None when the plan did not compare stamps."""
+    run's scan to use instead of listing the folder again; None when the plan did not stat the files
+    (a new warehouse, a full load, a load that did not finish: every date is loaded anyway)."""
 
     @property
     def up_to_date(self) -> bool:
@@ -83,7 +84,7 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
         first, last = _every_date(sources, warehouse, bounds)
-        return LoadPlan(len(sources), len(sources), first, last, full_reason)
+        return LoadPlan(len(sources), len(sources), first, last, full_reason, listing=listing)
     if not stale and not vanished_days:
         return LoadPlan(len(sources), 0, None, None)
     first, last = _range([source_partition(source) for source in stale] + vanished_days, bounds)
