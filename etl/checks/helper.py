@@ -28,9 +28,12 @@ from etl.checks.validate import CheckOutcome, validate_asset
 log = logging.getLogger(__name__)
 
 
-def _serve(requests) -> None:
+def _serve(requests, parent_end) -> None:
     """The helper: import Great Expectations, then validate the batches `(asset, frames, today)`
     that come down the pipe and send back the outcomes, until the pipe closes."""
+    # The fork copied the parent's end of the pipe too: closed here, the pipe ends (EOF below) when
+    # the parent goes, however it goes, instead of leaving this process waiting on itself.
+    parent_end.close()
     importlib.import_module("great_expectations")  # the reason this process exists
     while True:
         try:
@@ -52,8 +55,8 @@ class ValidationHelper:
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
         self._requests, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end,), name="etl-great-expectations",
-                                        daemon=True)
+        self._process = context.Process(target=_serve, args=(child_end, self._requests),
+                                        name="etl-great-expectations", daemon=True)
         self._process.start()
         child_end.close()
         self._lock = threading.Lock()

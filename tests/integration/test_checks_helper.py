@@ -4,6 +4,9 @@ that uses it reports every check, and when it dies the batch is validated in-pro
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import time
 from datetime import date
 
 import pandas as pd
@@ -66,3 +69,30 @@ def test_a_load_validates_in_the_helper(small_corpus, tmp_path):
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed or e.severity.value == "WARN" for e in evaluations)
     assert any(e.metadata["rows_checked"].value > 0 for e in evaluations)
+
+
+def test_the_helper_does_not_outlive_a_killed_load(tmp_path):
+    # The run's process dies without running its exit handlers (as with SIGKILL): the helper must
+    # see its pipe end and exit, not wait on it forever. (Its pid comes back in a file: a pipe
+    # would stay open as long as the helper, which inherits it.)
+    pid_file = tmp_path / "helper.pid"
+    script = ("import os, sys; from etl.checks import helper; helper.start_helper(); "
+              "open(sys.argv[1], 'w').write(str(helper._helper._process.pid)); os._exit(0)")
+    subprocess.run([sys.executable, "-c", script, str(pid_file)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    helper_pid = int(pid_file.read_text())
+    deadline = time.monotonic() + HELPER_EXIT_WAIT_SECONDS  # its Great Expectations import finishes first
+    while _running(helper_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(helper_pid)
+
+
+HELPER_EXIT_WAIT_SECONDS = 120
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
