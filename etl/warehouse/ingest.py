@@ -97,8 +97,8 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
         listing = listing_of(discover(posts_dir))
     entries, untouched = loads.classify_files(conn, listing, trust_stamps=trust_stamps)
     covered_dates = [day for day in untouched if window is None or window.covers(day)]
-    summary = IngestSummary(unchanged=sum(untouched[day] for day in covered_dates))
-    summary.files_seen = summary.unchanged
+    untouched_in_window = sum(untouched[day] for day in covered_dates)
+    summary = IngestSummary(files_seen=untouched_in_window, unchanged=untouched_in_window)
     seen = loads.SeenFiles()
     affected: set[str] = set()
     incoming: list[loads.IncomingVersion] = []

@@ -71,8 +71,9 @@ class ScanEntry:
 
 
 def classify_files(conn, listing: pa.Table, *, trust_stamps: bool) -> tuple[list[ScanEntry], dict[date | None, int]]:
-    """Compare the folder's `listing` with the current versions, leaving the result in the temporary
-    table `scan_plan` for `record_scan`. Returns the paths to read or mark vanished, in path order,
+    """Compare the folder's `listing` with the current versions (the plan's comparison, on a
+    read-only connection, and the scan's), leaving the result in the temporary table `scan_plan`
+    for `record_scan`. Returns the paths to read or mark vanished, in path order,
     and how many untouched files there are per stored partition date."""
     with _registered(conn, {"listing": listing}):
         conn.execute(f"CREATE OR REPLACE TEMP TABLE scan_plan AS {read_sql('load/classify_files.sql')}",

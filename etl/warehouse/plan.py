@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.sources import SourceFile, discover
+from etl.warehouse import loads
 from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sql import read_sql
 
@@ -124,10 +125,8 @@ def _stale_files(warehouse: Path, sources: list[SourceFile], listing: pa.Table) 
     """Files on disk that the scan would read (their stamp is not the one stored with their current
     version), and the partition dates of stored files that vanished: `classify_files.sql`, read-only."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        conn.register("listing", listing)
-        rows = conn.execute(f"SELECT post_path, action, stored_partition_date FROM ({read_sql('load/classify_files.sql')}) "
-                            "WHERE action <> 'untouched'", {"trust_stamps": True}).fetchall()
+        entries, _ = loads.classify_files(conn, listing, trust_stamps=True)  # the scan's own comparison
     by_path = {source.post_path: source for source in sources}
-    stale = [by_path[path] for path, action, _ in rows if action == "read"]
-    vanished_days = [day for _, action, day in rows if action == "vanished"]
+    stale = [by_path[entry.post_path] for entry in entries if entry.action == "read"]
+    vanished_days = [entry.stored_partition_date for entry in entries if entry.action == "vanished"]
     return stale, vanished_days
