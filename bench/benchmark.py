@@ -145,9 +145,8 @@ def _label(frame) -> tuple[str, str]:
 
 def child_load(posts: Path, warehouse: Path, report: Path) -> None:
     started = time.perf_counter()
-    from etl.cli import _quiet_dagster, load
+    from etl.cli import load  # Dagster is imported by the load, beside its plan, as in `etl load`
 
-    _quiet_dagster()
     imported = time.perf_counter()
     with StackSampler() as sampler:
         outcome = load(posts, warehouse)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
@@ -34,12 +35,11 @@ def partition_bounds() -> tuple[date, date]:
 
 
 def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
-             listing_file: Path | None = None):
+             listing_file: Path | None = None, instance=None):
     """Materialize the whole asset graph over the partition range `partitions` (default: every date
     present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
-    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`)."""
-    import dagster as dg
-
+    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`);
+    `instance`: the Dagster instance to run in (default: `run_instance()`)."""
     from etl.checks.helper import start_helper
     from etl.settings import load_settings
     from etl.warehouse.plan import every_date
@@ -49,13 +49,20 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     start_helper()
     settings = load_settings()
     partitions = partitions or every_date(posts_dir, warehouse, partition_bounds())
-    persistent = bool(os.environ.get("DAGSTER_HOME"))
-    instance = dg.DagsterInstance.get() if persistent else dg.DagsterInstance.ephemeral()
-    with _environment({} if persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
+    instance = instance or run_instance()
+    with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
         result = _materialize(posts_dir, warehouse, instance, settings, partitions, trigger, listing_file)
     if not result.success:
         _record_failure(instance, result.run_id, warehouse)
     return result
+
+
+def run_instance():
+    """The Dagster instance of `DAGSTER_HOME` when it is set, else an ephemeral one (in memory, gone
+    with the process)."""
+    import dagster as dg
+
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
 PLANNED_EVENTS_AS_RANGE = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
@@ -139,27 +146,59 @@ class LoadOutcome:
 def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome:
     """What `etl load` does: plan from the files' stamps, then one run over the dates that changed
     (every date with `full`, or when the stamps cannot be trusted), or no run when nothing did."""
-    from etl.settings import analyst_db_for, load_settings
-    from etl.warehouse.plan import plan_load
+    from etl.settings import load_settings
 
     full_reason = None
     if full:
         full_reason = "a full load was asked for"
     elif load_settings().hash_every_file:
         full_reason = "ETL_HASH_EVERY_FILE is set"
-    plan = plan_load(posts_dir, warehouse, analyst_db_for(warehouse), bounds=partition_bounds(),
-                     full_reason=full_reason)
-    if plan.up_to_date:
-        return LoadOutcome(plan, None)
-    if plan.listing is None:
-        return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last)))
-    from etl.warehouse.ingest import write_listing
-
     with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
-        write_listing(plan.listing, listing_file)
+        comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file)
+        _quiet_dagster()
+        bounds = partition_bounds()
+        # While the folder is still being compared, get the run ready: a second apiece at 100k posts,
+        # which a load with nothing to do then spends for nothing, on the other core.
+        instance = None
+        if not comparison.done():
+            importlib.import_module("etl.definitions")
+        if not comparison.done():
+            instance = run_instance()
+        plan = comparison.result().plan(bounds)
+        if plan.up_to_date:
+            return LoadOutcome(plan, None)
         return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
-                                          listing_file=listing_file))
+                                          listing_file=listing_file if listing_file.exists() else None,
+                                          instance=instance))
+
+
+def _start_comparison(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+    """Start comparing the folder with the warehouse (`plan.compare_folder`), keeping the listing in
+    `listing_file` for the run's scan. In a fresh process, which has not imported Dagster yet, it
+    runs in a forked child while this process imports Dagster: at 100k posts each takes about 2 s.
+    The fork is safe then, before this process has loaded DuckDB (whose threads may hold locks).
+    Elsewhere (tests, a long-lived process) there is nothing to overlap, and it runs here."""
+    from etl.forked import Pending
+
+    arguments = (posts_dir, warehouse, full_reason, listing_file)
+    if "dagster" in sys.modules or "duckdb" in sys.modules:
+        return Pending.done_with(_compare_and_keep_listing(*arguments))
+    return Pending.in_forked_child(_compare_and_keep_listing, arguments)
+
+
+def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+    from dataclasses import replace
+
+    from etl.settings import analyst_db_for
+    from etl.warehouse.ingest import write_listing
+    from etl.warehouse.plan import compare_folder
+
+    comparison = compare_folder(posts_dir, warehouse, analyst_db_for(warehouse), full_reason=full_reason)
+    if comparison.listing is None:
+        return comparison
+    write_listing(comparison.listing, listing_file)
+    return replace(comparison, listing=None)  # the file carries it: a pipe would copy 100k rows twice
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -244,7 +283,6 @@ def main(argv: list[str] | None = None) -> int:
     dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
     dictionary.set_defaults(handler=_dictionary)
     args = parser.parse_args(argv)
-    _quiet_dagster()
     return args.handler(args)
 
 

@@ -10,6 +10,7 @@ the stamps untrustworthy plans every date, as a full load always did."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,10 +36,6 @@ class LoadPlan:
     """The run's partition range; both None when there is nothing to load."""
     full_reason: str | None = None
     """Why every date is loaded whatever the stamps say."""
-    listing: pa.Table | None = field(default=None, repr=False, compare=False)
-    """The folder's path, size and mtime as the plan stat'ed them (`ingest.listing_of`), for the
-    run's scan to use instead of listing the folder again; None when the plan did not stat the files
-    (a new warehouse, a full load, a load that did not finish: every date is loaded anyway)."""
 
     @property
     def up_to_date(self) -> bool:
@@ -66,10 +63,41 @@ def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
     return published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
 
 
+@dataclass(frozen=True)
+class FolderComparison:
+    """The folder against the warehouse, before the partition bounds are applied: they come from
+    Dagster's partitions definition, which a planning process need not import
+    (`FolderComparison.plan` makes the `LoadPlan`)."""
+
+    files_seen: int
+    files_to_scan: int
+    days: tuple[date, ...]
+    """The distinct partition dates the run must cover: those of the files to scan (and of every
+    file, and every date live in the warehouse, when `full_reason` is set)."""
+    full_reason: str | None = None
+    listing: pa.Table | None = field(default=None, repr=False, compare=False)
+    """The folder's path, size and mtime as stat'ed here (`ingest.listing_of`), for the run's scan
+    to use instead of listing the folder again; None when the files were not stat'ed (a new
+    warehouse, a full load, a load that did not finish: every date is loaded anyway)."""
+
+    def plan(self, bounds: tuple[date, date]) -> LoadPlan:
+        """The run over `bounds` (the first and last partitions that exist), or none."""
+        if not self.full_reason and not self.files_to_scan:
+            return LoadPlan(self.files_seen, 0, None, None)
+        first, last = _range(self.days, bounds)
+        return LoadPlan(self.files_seen, self.files_to_scan, first, last, self.full_reason)
+
+
 def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple[date, date],
               full_reason: str | None = None) -> LoadPlan:
     """The run `etl load` should start, if any. `bounds` are the first and last partitions that
     exist; `full_reason` (e.g. the user asked for a full load) plans every date."""
+    return compare_folder(posts_dir, warehouse, snapshot, full_reason=full_reason).plan(bounds)
+
+
+def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, full_reason: str | None = None) -> FolderComparison:
+    """Stat every post file and compare the stamps with `raw_post`, read-only; `full_reason` (e.g.
+    the user asked for a full load) makes every date part of the run."""
     sources = discover(posts_dir)
     if full_reason is None:
         if not warehouse.exists():
@@ -84,24 +112,23 @@ def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple
         except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
-        first, last = _every_date(sources, warehouse, bounds)
-        return LoadPlan(len(sources), len(sources), first, last, full_reason, listing=listing)
-    if not stale and not vanished_days:
-        return LoadPlan(len(sources), 0, None, None)
-    first, last = _range([source_partition(source) for source in stale] + vanished_days, bounds)
-    return LoadPlan(len(sources), len(stale) + len(vanished_days), first, last, listing=listing)
+        days = [source_partition(source) for source in sources] + live_partition_range(warehouse)
+        return FolderComparison(len(sources), len(sources), _distinct(days), full_reason, listing=listing)
+    days = [source_partition(source) for source in stale] + vanished_days
+    return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), listing=listing)
+
+
+def _distinct(days: list[date | None]) -> tuple[date, ...]:
+    return tuple(sorted({day for day in days if day}))
 
 
 def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
     """The partition range of a full load: every date present in the folder or live in the warehouse."""
-    return _every_date(discover(posts_dir), warehouse, bounds)
+    days = [source_partition(source) for source in discover(posts_dir)] + live_partition_range(warehouse)
+    return _range(days, bounds)
 
 
-def _every_date(sources: list[SourceFile], warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
-    return _range([source_partition(source) for source in sources] + live_partition_range(warehouse), bounds)
-
-
-def _range(days: list[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
+def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
     first, last = bounds
     # A file with no date in the partition range is scanned by every run: any range will do.
     in_range = [day for day in days if day and first <= day <= last] or [last]

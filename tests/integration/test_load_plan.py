@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -158,3 +160,46 @@ def test_a_warehouse_that_cannot_be_read_plans_every_date_from_one_listing(loade
     assert plan.full_reason.startswith("the warehouse could not be compared with the folder")
     assert (plan.first, plan.last) == (date(2021, 12, 1), date(2022, 5, 26))
     assert listings == [small_corpus]
+
+
+FRESH_PROCESS_LOAD = """
+import sys
+from pathlib import Path
+
+from etl import cli
+from etl.forked import Pending
+
+forked = []
+fork = Pending.in_forked_child
+Pending.in_forked_child = lambda function, arguments: forked.append(function.__name__) or fork(function, arguments)
+outcome = cli.load(Path(sys.argv[1]), Path(sys.argv[2]))
+print(forked, outcome.plan.describe(), outcome.result.success if outcome.result else None)
+"""
+
+
+def test_a_fresh_process_compares_the_folder_in_a_forked_child_while_it_imports_dagster(loaded):
+    small_corpus, warehouse = loaded
+    _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
+
+    def load_in_a_fresh_process() -> str:
+        done = subprocess.run([sys.executable, "-c", FRESH_PROCESS_LOAD, str(small_corpus), str(warehouse)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert load_in_a_fresh_process() == (
+        "['_compare_and_keep_listing'] Partitions 2022-01-21..2022-01-21: 1 file new, changed or deleted "
+        "since the last load. True")
+    assert query(warehouse, "SELECT title FROM article WHERE article_id = ?", [TWIN_ID]) == [("远航科技：储能业务翻番",)]
+    assert load_in_a_fresh_process() == (
+        f"['_compare_and_keep_listing'] Nothing to load: all {len(SMALL_CORPUS)} files as last loaded "
+        "(path, size and mtime). None")
+
+
+def test_a_failed_comparison_in_the_child_is_raised_in_the_parent(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS_LOAD, str(missing), str(tmp_path / "w.duckdb")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert f"FileNotFoundError: posts folder {missing} does not exist" in done.stderr
+    assert "in the forked process:" in done.stderr  # the child's traceback, attached

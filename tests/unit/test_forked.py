@@ -1,0 +1,44 @@
+"""`Pending`: a value computed in a forked child, its errors raised again in the parent."""
+
+import os
+import signal
+
+import pytest
+
+from etl.forked import Pending
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_the_childs_value_comes_back():
+    pending = Pending.in_forked_child(_square, (12,))
+    assert pending.result() == 144
+    assert pending.done() and pending.result() == 144  # kept: asking again does not wait
+
+
+def test_the_childs_exception_is_raised_here_with_its_traceback():
+    pending = Pending.in_forked_child(_fail, ("no posts folder",))
+    with pytest.raises(ValueError, match="no posts folder") as raised:
+        pending.result()
+    assert any("in the forked process:" in note and "_fail" in note for note in raised.value.__notes__)
+
+
+def test_a_child_that_dies_is_an_error_naming_its_exit():
+    pending = Pending.in_forked_child(_die, ())
+    with pytest.raises(RuntimeError, match=r"'etl die' ended without a result \(exit code -9\)"):
+        pending.result()
+
+
+def test_a_value_computed_here_is_done_at_once():
+    pending = Pending.done_with("plan")
+    assert pending.done() and pending.result() == "plan"
