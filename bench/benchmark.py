@@ -3,15 +3,16 @@
     /work/venv/bin/python -m bench.benchmark --sizes 10000 100000
 
 For each size, on a synthetic corpus (`etl.synthetic.generate_corpus`, generated once under
---corpora and reused), three loads through `etl.cli.load`, what `etl load` runs (its plan, then
-`dagster.materialize` of the whole asset graph, checks included, when files changed) into a new warehouse: cold, again with nothing changed, and after 1%
-of the files had their body edited in place (the edit is undone afterwards, mtimes included, so a
-corpus stays as generated). Each load runs in a fresh child process, as `etl load` would; its
+--corpora and reused), loads through `etl.cli.load`, what `etl load` runs (its plan, then
+`dagster.materialize` of the whole asset graph, checks included, when files changed) into a new
+warehouse: cold, then --repeat rounds of: again with nothing changed, after 1% of the files had
+their body edited in place, and after that edit was undone (mtimes included, so a corpus stays as
+generated; another 1% changed). Each load runs in a fresh child process, as `etl load` would; its
 memory, worker processes included, is read from /proc while it runs. The floor is reading every
 file and parsing its body with BeautifulSoup (lxml builder) on a pool of two processes.
 
-Prints Markdown: the machine, one row per load, and where the unchanged and 1% loads of the largest
-corpus spends its time (a sampling of the main thread's stack: which function of the `etl`
+Prints Markdown: the machine, one row per size and scenario (the median run), and where the median
+unchanged and 1% loads of the largest corpus spend their time (a sampling of the main thread's stack: which function of the `etl`
 package it is in, or Dagster's own code).
 """
 
@@ -70,10 +71,11 @@ class Edit:
     mtime_ns: int
 
 
-def edit_bodies(corpus: Path, share: float) -> list[Edit]:
-    """Change one character in the body of `share` of the files (same size, new content)."""
+def edit_bodies(corpus: Path, share: float, seed: int = SEED) -> list[Edit]:
+    """Change one character in the body of `share` of the files, chosen by `seed` (same size, new
+    content)."""
     files = post_files(corpus)
-    chosen = random.Random(SEED).sample(files, max(1, round(len(files) * share)))
+    chosen = random.Random(seed).sample(files, max(1, round(len(files) * share)))
     edits = []
     for path in chosen:
         data = path.read_bytes()
@@ -301,16 +303,31 @@ def markdown(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def median_runs(loads: list[LoadRun]) -> list[tuple[LoadRun, list[LoadRun]]]:
+    """Each (size, scenario)'s median run (by load time; the lower of the middle two), with all its runs."""
+    groups: dict[tuple[int, str], list[LoadRun]] = {}
+    for run in loads:
+        groups.setdefault((run.corpus_size, run.scenario), []).append(run)
+    medians = []
+    for runs in groups.values():
+        by_time = sorted(runs, key=lambda run: run.load_seconds)
+        medians.append((by_time[(len(by_time) - 1) // 2], runs))
+    return medians
+
+
 def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tuple[str, str]]) -> str:
     rows = []
-    for run in loads:
+    medians = median_runs(loads)
+    for run, runs in medians:
         files = run.report["files"]
         changed = files.get("files_new", 0) + files.get("files_changed", 0)
         floor = floors[run.corpus_size]
+        times = [r.load_seconds for r in runs]
+        spread = f" ({min(times):.1f}–{max(times):.1f}, {len(times)} runs)" if len(times) > 1 else ""
         rows.append([
-            f"{run.corpus_size:,}", run.scenario, f"{changed:,}", f"{run.load_seconds:.1f}",
+            f"{run.corpus_size:,}", run.scenario, f"{changed:,}", f"{run.load_seconds:.1f}{spread}",
             f"{run.corpus_size / run.load_seconds:,.0f}", f"{run.process_seconds:.1f}", f"{run.cpu_seconds:.0f}",
-            f"{run.peak_pss_mb:,.0f}", f"{run.largest_process_peak_mb:,.0f}",
+            f"{max(r.peak_pss_mb for r in runs):,.0f}", f"{max(r.largest_process_peak_mb for r in runs):,.0f}",
             f"{run.load_seconds / floor:.2f}" if run.scenario == "cold" else "",
         ])
     for size, seconds in floors.items():
@@ -319,14 +336,17 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
     out = ["## Machine", "", markdown(["", ""], [list(row) for row in machine_rows]), "", "## Loads", "",
            markdown(["posts", "load", "files stored", "load s", "posts/s", "process s", "CPU s", "peak MB (PSS, tree)",
                      "largest process MB", "load / floor"], rows),
-           "", "_load s_: `etl.cli.load` in a process that has imported it; _process s_: the whole child process, "
-           "Python start and imports included; _CPU s_: user + system time of that process and its workers "
-           "(on 2 cores, at best half of it is wall time); memory: the load's process and its workers."]
+           "", "_load s_: `etl.cli.load` in a process that has imported `etl.cli` (Dagster's import included: "
+           "the load does it beside its plan); of a repeated load, the median run and the range; "
+           "_process s_: the whole child process, Python start and imports included; _CPU s_: user + system "
+           "time of that process and its workers (on 2 cores, at best half of it is wall time); memory: the "
+           "load's process and its workers, the largest of the runs."]
+    largest = max(run.corpus_size for run in loads)
     for scenario in ("unchanged", "1% changed"):
-        runs = [run for run in loads if run.scenario == scenario]
+        runs = [median for median, _ in medians if median.scenario == scenario and median.corpus_size == largest]
         if not runs:
             continue
-        run = runs[-1]
+        run = runs[0]
         by_outer: Counter[str] = Counter()
         for outer, _, seconds in run.report["time_by_function"]:
             by_outer[outer] += seconds
@@ -351,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000], help="corpus sizes (posts)")
     parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "bench",
                         help="where corpora are generated once and reused (default: /tmp/bench)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="rounds of (unchanged, 1%% edited, the edit undone) after each cold load; each "
+                             "scenario's row shows its median run and the range (default: 2)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument("--child-load", nargs=3, metavar=("POSTS", "WAREHOUSE", "REPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -365,15 +388,19 @@ def main(argv: list[str] | None = None) -> int:
         corpus = corpus_for(size, args.corpora)
         with tempfile.TemporaryDirectory(dir=args.corpora) as scratch:
             warehouse = Path(scratch) / "warehouse.duckdb"
-            for scenario in ("cold", "unchanged"):
+            def measure(scenario: str) -> None:
                 loads.append(run_child_load(corpus, warehouse, size, scenario))
                 print(f"{size} {scenario}: {loads[-1].load_seconds:.1f} s", file=sys.stderr, flush=True)
-            edits = edit_bodies(corpus, EDITED_SHARE)
-            try:
-                loads.append(run_child_load(corpus, warehouse, size, "1% changed"))
-                print(f"{size} 1% changed: {loads[-1].load_seconds:.1f} s", file=sys.stderr, flush=True)
-            finally:
-                undo(edits)
+
+            measure("cold")
+            for repetition in range(args.repeat):
+                measure("unchanged")
+                edits = edit_bodies(corpus, EDITED_SHARE, seed=SEED + repetition)
+                try:
+                    measure("1% changed")
+                finally:
+                    undo(edits)
+                measure("1% changed")  # the same files changed back
         floors[size] = floor_seconds(corpus)
         print(f"{size} floor: {floors[size]:.1f} s", file=sys.stderr, flush=True)
     machine_rows.append(("load average at end", " ".join(f"{x:.2f}" for x in os.getloadavg())))

@@ -5,6 +5,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -82,6 +83,27 @@ ANALYST = textwrap.dedent("""
     for line in sys.stdin:
         print(*conn.execute(query).fetchone(), flush=True)
 """)
+
+
+def test_a_new_snapshot_frees_the_old_one_behind_it(tmp_path):
+    from etl.warehouse.publish import publish_snapshot
+
+    warehouse, snapshot = tmp_path / "w.duckdb", tmp_path / "w.analyst.duckdb"
+    retired = snapshot.with_name(snapshot.name + ".retired")
+    retired.write_bytes(b"left by a process that stopped before freeing it")
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("CREATE TABLE t AS SELECT 1 AS version")
+        publish_snapshot(conn, snapshot)
+        assert not retired.exists()  # the leftover is gone; there was no old snapshot to keep
+        with duckdb.connect(str(snapshot), read_only=True) as analyst:  # holds the first snapshot open
+            conn.execute("UPDATE t SET version = 2")
+            publish_snapshot(conn, snapshot)
+            assert analyst.execute("SELECT version FROM t").fetchall() == [(1,)]
+    for thread in threading.enumerate():
+        if thread.name == "etl free old snapshot":
+            thread.join()
+    assert read(snapshot, "SELECT version FROM t") == [(2,)]
+    assert not retired.exists() and not snapshot.with_name(snapshot.name + ".tmp").exists()
 
 
 def test_an_analyst_keeps_a_consistent_view_while_a_load_publishes(loaded, tmp_path):
