@@ -146,6 +146,7 @@ class LoadOutcome:
 def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome:
     """What `etl load` does: plan from the files' stamps, then one run over the dates that changed
     (every date with `full`, or when the stamps cannot be trusted), or no run when nothing did."""
+    from etl.checks.helper import start_helper, stop_helper
     from etl.settings import load_settings
 
     full_reason = None
@@ -156,6 +157,7 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
     with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
         comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file)
+        started_helper = start_helper()  # at the lowest priority: ready for the checks of a run
         _quiet_dagster()
         bounds = partition_bounds()
         # While the folder is still being compared, get the run ready: a second apiece at 100k posts,
@@ -167,6 +169,8 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
             instance = run_instance()
         plan = comparison.result().plan(bounds)
         if plan.up_to_date:
+            if started_helper:  # no run to check; a helper found running stays for the process's next
+                stop_helper()
             return LoadOutcome(plan, None)
         return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
                                           listing_file=listing_file if listing_file.exists() else None,

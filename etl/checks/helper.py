@@ -2,9 +2,11 @@
 
 Importing Great Expectations takes 3 to 8 s on the two-core machines we run on (it pulls in scipy,
 altair, sqlalchemy), while a load that changed 1% of 100k posts takes a few seconds more than that.
-A load therefore starts the helper when its run starts: the helper imports Great Expectations on
-the other core while the run scans and parses, and by the time a check step has a batch to validate
-the import is done. The check step sends the batch's DataFrames and gets the outcomes back.
+`etl load` therefore starts the helper first thing, and a run when it starts if none is running:
+the helper imports Great Expectations at the lowest CPU priority, on what the plan, the scan and
+the parse leave of the two cores, so that it is ready by the time a check step has a batch to
+validate and never slows a load that turns out to have nothing to do. The check step sends the
+batch's DataFrames and gets the outcomes back.
 
 One helper serves the whole process (every run of a test session, say), so the import is paid
 once. Whatever goes wrong with it (it died, it could not start, the reply cannot be read), the
@@ -17,15 +19,22 @@ import atexit
 import importlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # this module is imported before a load knows it will run: pandas is imported when needed
+    import pandas as pd
 
-from etl.checks.validate import CheckOutcome, validate_asset
+    from etl.checks.validate import CheckOutcome
 
 log = logging.getLogger(__name__)
+
+HELPER_NICENESS = 19
+"""The helper's CPU priority (the lowest): it only takes a core the load leaves idle, and the load
+waits for it only when a check step has nothing else to wait for."""
 
 
 def _serve(requests, parent_end) -> None:
@@ -34,7 +43,10 @@ def _serve(requests, parent_end) -> None:
     # The fork copied the parent's end of the pipe too: closed here, the pipe ends (EOF below) when
     # the parent goes, however it goes, instead of leaving this process waiting on itself.
     parent_end.close()
+    os.nice(HELPER_NICENESS)
     importlib.import_module("great_expectations")  # the reason this process exists
+    from etl.checks.validate import validate_asset
+
     while True:
         try:
             asset, frames, today = requests.recv()
@@ -48,9 +60,9 @@ def _serve(requests, parent_end) -> None:
 
 
 class ValidationHelper:
-    """A forked child running `_serve`. Forked, as the parse workers are, so that it shares the
-    run process's pages (pandas, pyarrow, our code) and only imports Great Expectations itself:
-    it is ready sooner and adds less memory than a fresh interpreter would."""
+    """A forked child running `_serve`. Forked, as the parse workers are, so that it starts at once
+    and shares the pages its parent has loaded (in a long-lived process pandas, pyarrow and our
+    code; at the start of `etl load`, little) instead of starting a fresh interpreter."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
@@ -93,21 +105,26 @@ _helper: ValidationHelper | None = None
 _helper_lock = threading.Lock()
 
 
-def start_helper() -> None:
-    """Start this process's helper, if it is not running: call it when a run starts."""
+def start_helper() -> bool:
+    """Start this process's helper, if it is not running: call it when a run (or a load) starts.
+    True when this call started it."""
     global _helper
     with _helper_lock:
-        if _helper is None or not _helper.alive:
-            try:
-                _helper = ValidationHelper()
-            except OSError as exc:
-                log.warning("Great Expectations helper process could not start (%s): checks run in-process", exc)
-                _helper = None
+        if _helper is not None and _helper.alive:
+            return False
+        try:
+            _helper = ValidationHelper()
+        except OSError as exc:
+            log.warning("Great Expectations helper process could not start (%s): checks run in-process", exc)
+            _helper = None
+        return _helper is not None
 
 
 def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date) -> list[CheckOutcome]:
     """Validate `asset`'s batches: in the helper when one is running and there is something to
     validate, else (or if the helper fails) in this process."""
+    from etl.checks.validate import validate_asset
+
     helper = _helper
     if helper is not None and any(not frame.empty for frame in frames.values()):
         try:

@@ -4,6 +4,7 @@ that uses it reports every check, and when it dies the batch is validated in-pro
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -69,6 +70,28 @@ def test_a_load_validates_in_the_helper(small_corpus, tmp_path):
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed or e.severity.value == "WARN" for e in evaluations)
     assert any(e.metadata["rows_checked"].value > 0 for e in evaluations)
+
+
+def test_the_helper_takes_only_the_cpu_a_load_leaves(running_helper):
+    pid = running_helper._process.pid
+    deadline = time.monotonic() + 10  # it lowers its own priority first thing
+    while os.getpriority(os.PRIO_PROCESS, pid) != helper.HELPER_NICENESS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == helper.HELPER_NICENESS == 19
+
+
+def test_a_load_with_nothing_to_do_stops_the_helper_it_started_only(small_corpus, tmp_path):
+    from etl.cli import load
+
+    age_files(small_corpus)
+    assert load(small_corpus, tmp_path / "w.duckdb").result.success
+    kept = helper._helper
+    assert kept is not None and kept.alive  # kept after a run, for the process's next
+    assert load(small_corpus, tmp_path / "w.duckdb").result is None
+    assert helper._helper is kept and kept.alive  # found running: left running
+    helper.stop_helper()
+    assert load(small_corpus, tmp_path / "w.duckdb").result is None
+    assert helper._helper is None  # started by that load, which had nothing to check
 
 
 def test_the_helper_does_not_outlive_a_killed_load(tmp_path):
