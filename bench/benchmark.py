@@ -372,8 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "bench",
                         help="where corpora are generated once and reused (default: /tmp/bench)")
     parser.add_argument("--repeat", type=int, default=2,
-                        help="rounds of (unchanged, 1%% edited, the edit undone) after each cold load; each "
-                             "scenario's row shows its median run and the range (default: 2)")
+                        help="rounds of (unchanged, 1%% edited, the edit undone: another 1%% changed) after "
+                             "each cold load; each scenario's row shows its median run and the range (default: 2)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument("--child-load", nargs=3, metavar=("POSTS", "WAREHOUSE", "REPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

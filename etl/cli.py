@@ -157,20 +157,28 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
     with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
         comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file)
-        started_helper = start_helper()  # at the lowest priority: ready for the checks of a run
-        _quiet_dagster()
-        bounds = partition_bounds()
-        # While the folder is still being compared, get the run ready: a second apiece at 100k posts,
-        # which a load with nothing to do then spends for nothing, on the other core.
+        started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
         instance = None
-        if not comparison.done():
-            importlib.import_module("etl.definitions")
-        if not comparison.done():
-            instance = run_instance()
-        plan = comparison.result().plan(bounds)
+        try:
+            _quiet_dagster()
+            bounds = partition_bounds()
+            # While the folder is still being compared, get the run ready: a second apiece at 100k
+            # posts, which a load with nothing to do then spends for nothing, on the other core.
+            if not comparison.done():
+                importlib.import_module("etl.definitions")
+            if not comparison.done():
+                instance = run_instance()
+            plan = comparison.result().plan(bounds)
+        except BaseException:
+            comparison.cancel()  # before the scratch folder it writes into goes
+            if started_helper:
+                stop_helper()
+            raise
         if plan.up_to_date:
             if started_helper:  # no run to check; a helper found running stays for the process's next
                 stop_helper()
+            if instance is not None:
+                instance.dispose()
             return LoadOutcome(plan, None)
         return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
                                           listing_file=listing_file if listing_file.exists() else None,
@@ -206,7 +214,6 @@ def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str
 
 
 def _load(args: argparse.Namespace) -> int:
-    from etl.report import print_load_report
     from etl.settings import load_settings
 
     settings = load_settings()
@@ -217,6 +224,8 @@ def _load(args: argparse.Namespace) -> int:
         return 2
     print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
     outcome = load(posts_dir, warehouse, full=args.full)
+    from etl.report import print_load_report  # it imports Dagster and DuckDB: not before `load` forks
+
     return print_load_report(outcome, warehouse)
 
 

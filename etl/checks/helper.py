@@ -5,8 +5,8 @@ altair, sqlalchemy), while a load that changed 1% of 100k posts takes a few seco
 `etl load` therefore starts the helper first thing, and a run when it starts if none is running:
 the helper imports Great Expectations at the lowest CPU priority, on what the plan, the scan and
 the parse leave of the two cores, so that it is ready by the time a check step has a batch to
-validate and never slows a load that turns out to have nothing to do. The check step sends the
-batch's DataFrames and gets the outcomes back.
+validate and never slows a load that turns out to have nothing to do; it validates at the normal
+priority. The check step sends the batch's DataFrames and gets the outcomes back.
 
 One helper serves the whole process (every run of a test session, say), so the import is paid
 once. Whatever goes wrong with it (it died, it could not start, the reply cannot be read), the
@@ -33,8 +33,8 @@ if TYPE_CHECKING:  # this module is imported before a load knows it will run: pa
 log = logging.getLogger(__name__)
 
 HELPER_NICENESS = 19
-"""The helper's CPU priority (the lowest): it only takes a core the load leaves idle, and the load
-waits for it only when a check step has nothing else to wait for."""
+"""The CPU priority of the helper's import of Great Expectations (the lowest): it takes what the
+load leaves of the cores, and a load with nothing to check is not slowed by it."""
 
 
 def _serve(requests, parent_end) -> None:
@@ -43,8 +43,9 @@ def _serve(requests, parent_end) -> None:
     # The fork copied the parent's end of the pipe too: closed here, the pipe ends (EOF below) when
     # the parent goes, however it goes, instead of leaving this process waiting on itself.
     parent_end.close()
-    os.nice(HELPER_NICENESS)
-    importlib.import_module("great_expectations")  # the reason this process exists
+    importer = threading.Thread(target=_import_great_expectations, name="etl import great_expectations")
+    importer.start()
+    importer.join()
     from etl.checks.validate import validate_asset
 
     while True:
@@ -57,6 +58,13 @@ def _serve(requests, parent_end) -> None:
         except Exception as exc:  # the caller validates again in its own process and sees it there
             reply = ("error", f"{type(exc).__name__}: {exc}")
         requests.send(reply)
+
+
+def _import_great_expectations() -> None:
+    """The reason the helper exists, at the lowest priority. Linux keeps a nice value per thread, so
+    the validations, on the helper's main thread, keep the normal one."""
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HELPER_NICENESS)
+    importlib.import_module("great_expectations")
 
 
 class ValidationHelper:

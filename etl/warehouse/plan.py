@@ -88,13 +88,6 @@ class FolderComparison:
         return LoadPlan(self.files_seen, self.files_to_scan, first, last, self.full_reason)
 
 
-def plan_load(posts_dir: Path, warehouse: Path, snapshot: Path, *, bounds: tuple[date, date],
-              full_reason: str | None = None) -> LoadPlan:
-    """The run `etl load` should start, if any. `bounds` are the first and last partitions that
-    exist; `full_reason` (e.g. the user asked for a full load) plans every date."""
-    return compare_folder(posts_dir, warehouse, snapshot, full_reason=full_reason).plan(bounds)
-
-
 def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, full_reason: str | None = None) -> FolderComparison:
     """Stat every post file and compare the stamps with `raw_post`, read-only; `full_reason` (e.g.
     the user asked for a full load) makes every date part of the run."""

@@ -4,7 +4,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -13,12 +15,12 @@ from etl.cli import load, partition_bounds
 from etl.settings import analyst_db_for
 from etl.warehouse.connection import open_warehouse
 from etl.sources import discover
-from etl.warehouse.plan import plan_load
+from etl.warehouse.plan import compare_folder
 from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, TWIN_ID, age_files, query, write_posts
 
 
 def _plan(posts, warehouse, **options):
-    return plan_load(posts, warehouse, analyst_db_for(warehouse), bounds=partition_bounds(), **options)
+    return compare_folder(posts, warehouse, analyst_db_for(warehouse), **options).plan(partition_bounds())
 
 
 @pytest.fixture(scope="module")
@@ -164,42 +166,49 @@ def test_a_warehouse_that_cannot_be_read_plans_every_date_from_one_listing(loade
 
 FRESH_PROCESS_LOAD = """
 import sys
-from pathlib import Path
 
 from etl import cli
 from etl.forked import Pending
 
-forked = []
+forked, listings = [], []
 fork = Pending.in_forked_child
 Pending.in_forked_child = lambda function, arguments: forked.append(function.__name__) or fork(function, arguments)
-outcome = cli.load(Path(sys.argv[1]), Path(sys.argv[2]))
-print(forked, outcome.plan.describe(), outcome.result.success if outcome.result else None)
+run_load = cli.run_load
+cli.run_load = lambda *args, listing_file, **options: (
+    listings.append(listing_file is not None and listing_file.exists()) or run_load(*args, listing_file=listing_file, **options))
+status = cli.main(["load", "--posts", sys.argv[1], "--warehouse", sys.argv[2]])
+print("forked:", forked, "run given the child's listing:", listings, "exit:", status)
 """
 
 
-def test_a_fresh_process_compares_the_folder_in_a_forked_child_while_it_imports_dagster(loaded):
+def _etl_load_in_a_fresh_process(posts, warehouse) -> tuple[str, str]:
+    """`etl load` as a shell runs it (through `etl.cli.main`), with the fork and the run's listing
+    recorded: (the report, the record)."""
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS_LOAD, str(posts), str(warehouse)],
+                          capture_output=True, text=True, timeout=300)
+    report, _, record = done.stdout.strip().rpartition("\n")
+    return report, record + (f" stderr: {done.stderr}" if "exit: 0" not in record else "")
+
+
+def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster(loaded):
     small_corpus, warehouse = loaded
     _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
-
-    def load_in_a_fresh_process() -> str:
-        done = subprocess.run([sys.executable, "-c", FRESH_PROCESS_LOAD, str(small_corpus), str(warehouse)],
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    assert load_in_a_fresh_process() == (
-        "['_compare_and_keep_listing'] Partitions 2022-01-21..2022-01-21: 1 file new, changed or deleted "
-        "since the last load. True")
+    report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)
+    assert "Partitions 2022-01-21..2022-01-21: 1 file new, changed or deleted since the last load." in report
+    assert record == "forked: ['_compare_and_keep_listing'] run given the child's listing: [True] exit: 0"
     assert query(warehouse, "SELECT title FROM article WHERE article_id = ?", [TWIN_ID]) == [("远航科技：储能业务翻番",)]
-    assert load_in_a_fresh_process() == (
-        f"['_compare_and_keep_listing'] Nothing to load: all {len(SMALL_CORPUS)} files as last loaded "
-        "(path, size and mtime). None")
+    report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)
+    assert f"Nothing to load: all {len(SMALL_CORPUS)} files as last loaded" in report
+    assert record == "forked: ['_compare_and_keep_listing'] run given the child's listing: [] exit: 0"
 
 
-def test_a_failed_comparison_in_the_child_is_raised_in_the_parent(tmp_path):
+def test_a_comparison_that_fails_in_the_child_fails_the_load_with_the_childs_error(tmp_path):
+    # `etl load` checks the folder first; `etl.cli.load` called as a library does not.
     missing = tmp_path / "no-such-folder"
-    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS_LOAD, str(missing), str(tmp_path / "w.duckdb")],
+    script = "import sys; from pathlib import Path; from etl import cli; cli.load(Path(sys.argv[1]), Path(sys.argv[2]))"
+    done = subprocess.run([sys.executable, "-c", script, str(missing), str(tmp_path / "w.duckdb")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
     assert f"FileNotFoundError: posts folder {missing} does not exist" in done.stderr
     assert "in the forked process:" in done.stderr  # the child's traceback, attached
+    assert not list(Path(tempfile.gettempdir()).glob("etl-load-*/listing.arrow"))  # no scratch left behind

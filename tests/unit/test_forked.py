@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -18,6 +19,23 @@ def _fail(message: str) -> None:
 
 def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _sleep() -> None:
+    time.sleep(60)
+
+
+class NeedsTwoArguments(Exception):
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")  # pickles, but cannot be rebuilt from its args
+
+
+def _fail_oddly() -> None:
+    raise NeedsTwoArguments("listing", "disk gone")
+
+
+def _unpicklable_value():
+    return lambda: None
 
 
 def test_the_childs_value_comes_back():
@@ -42,3 +60,23 @@ def test_a_child_that_dies_is_an_error_naming_its_exit():
 def test_a_value_computed_here_is_done_at_once():
     pending = Pending.done_with("plan")
     assert pending.done() and pending.result() == "plan"
+
+
+def test_an_exception_that_cannot_be_rebuilt_here_comes_back_as_its_traceback():
+    with pytest.raises(RuntimeError, match=r"(?s)the forked process failed:.*NeedsTwoArguments: listing: disk gone"):
+        Pending.in_forked_child(_fail_oddly, ()).result()
+
+
+def test_a_value_that_cannot_be_sent_back_is_an_error_saying_so():
+    with pytest.raises(RuntimeError, match="the result could not be sent back"):
+        Pending.in_forked_child(_unpicklable_value, ()).result()
+
+
+def test_a_cancelled_child_is_stopped_and_reaped():
+    pending = Pending.in_forked_child(_sleep, ())
+    pid = pending._process.pid
+    pending.cancel()
+    with pytest.raises(ProcessLookupError):  # killed and waited for: not even a zombie is left
+        os.kill(pid, 0)
+    with pytest.raises(RuntimeError, match="'etl sleep' was cancelled"):
+        pending.result()
