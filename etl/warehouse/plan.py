@@ -105,8 +105,8 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, full_rea
         except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
-        days = [source_partition(source) for source in sources] + live_partition_range(warehouse)
-        return FolderComparison(len(sources), len(sources), _distinct(days), full_reason, listing=listing)
+        return FolderComparison(len(sources), len(sources), _distinct(_every_day(sources, warehouse)), full_reason,
+                                listing=listing)
     days = [source_partition(source) for source in stale] + vanished_days
     return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), listing=listing)
 
@@ -117,8 +117,13 @@ def _distinct(days: list[date | None]) -> tuple[date, ...]:
 
 def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
     """The partition range of a full load: every date present in the folder or live in the warehouse."""
-    days = [source_partition(source) for source in discover(posts_dir)] + live_partition_range(warehouse)
-    return _range(days, bounds)
+    return _range(_every_day(discover(posts_dir), warehouse), bounds)
+
+
+def _every_day(sources: list[SourceFile], warehouse: Path) -> list[date | None]:
+    """What a full load covers: the date of every file, and the first and last dates live in the
+    warehouse (to see deletions)."""
+    return [source_partition(source) for source in sources] + live_partition_range(warehouse)
 
 
 def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
