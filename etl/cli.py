@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import select
+import signal
 import sys
 import tempfile
 import warnings
@@ -290,7 +292,26 @@ def main(argv: list[str] | None = None) -> int:
     dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
     dictionary.set_defaults(handler=_dictionary)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        if not _stdout_reader_gone():
+            raise  # another pipe broke (a helper process's): a real failure
+        # Whoever read our output stopped (`etl sql ... | head`): end quietly, as a tool killed by
+        # SIGPIPE would. Python flushes stdout at exit, which would fail again: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe whose reading end is closed (poll reports POLLERR)."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by an object with no file behind it
+        return False
+    poller = select.poll()
+    poller.register(descriptor, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
 if __name__ == "__main__":
