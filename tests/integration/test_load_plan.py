@@ -105,14 +105,45 @@ def test_a_new_file_without_a_date_in_its_name_is_read_for_its_date(loaded):
     assert (plan.first, plan.last, plan.files_to_scan) == (date(2022, 3, 3), date(2022, 3, 3), 1)
 
 
-def test_a_freshly_written_file_is_planned_until_its_stamp_is_kept(small_corpus, tmp_path):
+def test_a_touched_file_is_read_by_the_plan_and_starts_no_run(loaded):
+    small_corpus, warehouse = loaded
+    touched = small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md"
+    os.utime(touched, ns=(HOUR_AGO_NS + 10**9, HOUR_AGO_NS + 10**9))  # a new mtime, the same bytes
+    outcome = load(small_corpus, warehouse)
+    assert outcome.result is None and outcome.plan.up_to_date
+
+
+def test_more_touched_files_than_the_plan_reads_are_left_to_the_run(loaded, monkeypatch):
+    from etl.warehouse import plan as plan_module
+
+    small_corpus, warehouse = loaded
+    monkeypatch.setattr(plan_module, "SAME_BYTES_MAX_FILES", 0)
+    os.utime(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", ns=(HOUR_AGO_NS + 10**9, HOUR_AGO_NS + 10**9))
+    outcome = load(small_corpus, warehouse)
+    assert (outcome.plan.first, outcome.plan.last, outcome.plan.files_to_scan) == (date(2022, 1, 21),) * 2 + (1,)
+    assert outcome.result.success  # it reads the file, finds it unchanged and keeps its new stamp
+    assert load(small_corpus, warehouse).result is None
+
+
+def test_a_file_too_fresh_to_stamp_is_read_by_every_plan(small_corpus, tmp_path):
     warehouse = tmp_path / "w.duckdb"
     age_files(small_corpus, time.time_ns() + 60 * 10**9)  # as fresh as can be, whenever the scan runs
     load(small_corpus, warehouse)  # too fresh to trust: no stamps kept
-    assert not _plan(small_corpus, warehouse).up_to_date
+    assert query(warehouse, "SELECT count(*) FROM raw_post WHERE mtime_ns IS NOT NULL") == [(0,)]
+    assert _plan(small_corpus, warehouse).up_to_date  # read: the bytes are those loaded
+    # An edit that keeps the size and the mtime, which a stamp would hide: without one, it is seen.
+    post = small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md"
+    before = post.stat()
+    _edit(post, "储能业务增长", "储能业务翻番")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size
+    plan = _plan(small_corpus, warehouse)
+    assert (plan.first, plan.last, plan.files_to_scan) == (date(2022, 1, 21),) * 2 + (1,)
     age_files(small_corpus)
-    assert load(small_corpus, warehouse).result.success  # hashed again, found unchanged, stamped
-    assert _plan(small_corpus, warehouse).up_to_date
+    assert load(small_corpus, warehouse).result.success  # loads the edit, and now stamps its date's files
+    assert query(warehouse, "SELECT partition_date::VARCHAR, count(mtime_ns) FROM raw_post WHERE is_current "
+                            "AND partition_date = '2022-01-21' GROUP BY ALL") == [("2022-01-21", 2)]
+    assert _plan(small_corpus, warehouse).up_to_date  # the other dates' files: read, the same bytes
 
 
 def test_a_load_that_did_not_finish_plans_every_date(loaded):
