@@ -293,13 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     dictionary.set_defaults(handler=_dictionary)
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # short output written into a pipe waits in the buffer until here
+        return status
     except BrokenPipeError:
         if not _stdout_reader_gone():
             raise  # another pipe broke (a helper process's): a real failure
         # Whoever read our output stopped (`etl sql ... | head`): end quietly, as a tool killed by
         # SIGPIPE would. Python flushes stdout at exit, which would fail again: point it at nothing.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         return 128 + signal.SIGPIPE
 
 
