@@ -53,7 +53,8 @@ class BuildResult:
     articles: list[MergedArticle] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     unbuildable: list[str] = field(default_factory=list)
-    """Articles none of whose copies could be parsed: their last good rows stay as they are."""
+    """Articles none of whose copies could be parsed: their last good rows stay (the broken files sit
+    in `rejected_post`), marked deleted from the source once every file is (`replace_articles.sql`)."""
 
     def extend(self, other: BuildResult) -> None:
         self.articles += other.articles

@@ -12,6 +12,15 @@ LEFT JOIN (
     GROUP BY article_id
 ) AS f USING (article_id);
 
+-- An article that could not be rebuilt keeps its last good row, but once every one of its files is
+-- deleted it is history like any other: its last version being broken does not keep it live.
+UPDATE article SET deleted_from_source = true, loaded_at = $now
+WHERE NOT deleted_from_source
+  AND article_id IN (SELECT article_id FROM pending_batch)
+  AND article_id NOT IN (SELECT article_id FROM built_article)
+  AND NOT EXISTS (SELECT 1 FROM raw_post AS r
+                  WHERE r.article_id = article.article_id AND r.is_current AND r.deleted_at IS NULL);
+
 DELETE FROM rejected_post WHERE article_id IN (SELECT article_id FROM pending_batch);
 INSERT INTO rejected_post BY NAME SELECT *, $now AS rejected_at FROM new_rejection;
 

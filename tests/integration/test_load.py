@@ -135,6 +135,19 @@ def test_broken_edit_keeps_the_last_good_article(small_corpus, tmp_path):
     assert query(warehouse, "SELECT reason FROM rejected_post") == [("unterminated front matter: no closing '---' (line 1)",)]
 
 
+def test_deleting_a_file_whose_last_version_was_broken_marks_its_article_deleted(small_corpus, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    run_load(small_corpus, warehouse)
+    post = small_corpus / "_posts/2021-12-01-welcome.md"
+    post.write_bytes(b"---\ntitle: broken\n")
+    run_load(small_corpus, warehouse)  # the article keeps its last good row, the file is quarantined
+    post.unlink()
+    assert run_load(small_corpus, warehouse).success
+    assert query(warehouse, "SELECT deleted_from_source FROM article WHERE article_id = '2021-12-01-welcome'") \
+        == [(True,)]
+    assert query(warehouse, "SELECT count(*) FROM article_search WHERE article_id = '2021-12-01-welcome'") == [(0,)]
+
+
 def test_failed_step_leaves_the_previous_state_and_the_next_run_completes(small_corpus, tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
     run_load(small_corpus, warehouse)
