@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from etl.warehouse.sql import read_sql
+from etl.warehouse.publish import table_rows
 
 
 def _metadata(result, asset: str) -> dict:
@@ -23,9 +23,12 @@ def print_load_report(outcome, warehouse: Path) -> int:
     plan, result = outcome.plan, outcome.result
     print(plan.describe())
     if result is None:
-        print(f"Files: {plan.files_seen} seen, 0 new, 0 changed, {plan.files_seen} unchanged, 0 deleted; "
-              "the warehouse and the analyst snapshot are current (etl load --full checks every date anyway)")
-        _print_rows(warehouse)
+        counts = _table_rows(warehouse)
+        print(f"Files: {plan.files_seen} seen, 0 new, 0 changed, {plan.files_seen} unchanged, 0 deleted, "
+              f"0 rejected in this load ({counts.get('rejected_post', 0)} in quarantine); the warehouse and the "
+              "analyst snapshot are current (etl load --full checks every date anyway)")
+        print("Checks: none run, as nothing was loaded (the last load's results are in dq_result)")
+        _print_rows(warehouse, counts)
         return 0
     raw = _metadata(result, "raw_posts")
     built = _metadata(result, "articles")
@@ -74,9 +77,13 @@ def _print_checks(result) -> list[str]:
     return failed_blocking
 
 
-def _print_rows(warehouse: Path) -> None:
+def _table_rows(warehouse: Path) -> dict[str, int]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        counts = conn.execute(read_sql("metadata/table_counts.sql")).fetchall()
-    print("Rows: " + ", ".join(f"{table} {rows}" for table, rows in counts))
+        return table_rows(conn)
+
+
+def _print_rows(warehouse: Path, counts: dict[str, int] | None = None) -> None:
+    counts = counts or _table_rows(warehouse)
+    print("Rows: " + ", ".join(f"{table} {rows}" for table, rows in counts.items()))
     print(f"Warehouse: {warehouse}")
     print("Try: etl sql \"SELECT secid, name, article_count FROM security ORDER BY article_count DESC LIMIT 10\"")

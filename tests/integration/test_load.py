@@ -1,5 +1,6 @@
 """The asset graph end to end with `dagster.materialize` (via `etl.cli.run_load`) into a temp DuckDB."""
 
+from datetime import date
 from pathlib import Path
 
 from etl.cli import run_load
@@ -123,6 +124,21 @@ def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path):
     run_load(posts, warehouse)
     assert fixed not in dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
     assert query(warehouse, "SELECT body_text FROM article WHERE article_id = '202202019999000108'") == [("修好的正文",)]
+
+
+def test_a_quarantined_file_is_retried_when_its_dates_load_again(small_corpus, tmp_path, monkeypatch):
+    from etl.assets import articles
+
+    posts = write_posts(small_corpus, {"_posts/2022-02-01-202202019999000109.md": BAD_FILES[
+        "_posts/2022-02-01-202202019999000109.md"]})  # dated 2099: in the future
+    warehouse = tmp_path / "w.duckdb"
+    run_load(posts, warehouse)
+    assert query(warehouse, "SELECT article_id FROM rejected_post") == [("202202019999000109",)]
+    monkeypatch.setattr(articles, "shanghai_today", lambda: date(2099, 1, 2))  # the date has come, the file unchanged
+    result = run_load(posts, warehouse)
+    assert (_files(result)["files_unchanged"], _files(result, "articles")["files_rejected"]) == (len(SMALL_CORPUS) + 1, 0)
+    assert query(warehouse, "SELECT count(*) FROM rejected_post") == [(0,)]
+    assert query(warehouse, "SELECT body_text FROM article WHERE article_id = '202202019999000109'") == [("正文",)]
 
 
 def test_broken_edit_keeps_the_last_good_article(small_corpus, tmp_path):

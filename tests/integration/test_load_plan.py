@@ -176,7 +176,9 @@ def test_etl_load_reports_an_unchanged_folder(small_corpus, tmp_path, capsys):
     assert main(command) == 0
     out = capsys.readouterr().out
     assert f"Nothing to load: all {len(SMALL_CORPUS)} files as last loaded" in out
-    assert f"{len(SMALL_CORPUS)} seen, 0 new, 0 changed, {len(SMALL_CORPUS)} unchanged, 0 deleted" in out
+    assert (f"{len(SMALL_CORPUS)} seen, 0 new, 0 changed, {len(SMALL_CORPUS)} unchanged, 0 deleted, "
+            "0 rejected in this load (0 in quarantine)") in out
+    assert "Checks: none run, as nothing was loaded" in out
     assert "Rows: raw_post 6, article 4" in out
 
 
