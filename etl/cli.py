@@ -28,19 +28,12 @@ def _quiet_dagster() -> None:
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 
-def partition_bounds() -> tuple[date, date]:
-    """The first and the last daily partition that exist today."""
-    from etl.automation.partitions import daily_posts
-
-    return (date.fromisoformat(daily_posts.get_first_partition_key()),
-            date.fromisoformat(daily_posts.get_last_partition_key()))
-
-
 def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
              listing_file: Path | None = None):
     """Materialize the whole asset graph over the partition range `partitions` (default: every date
     present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
     `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`)."""
+    from etl.automation.partitions import partition_bounds
     from etl.checks.helper import start_helper
     from etl.settings import load_settings
     from etl.warehouse.plan import every_date
@@ -90,6 +83,7 @@ def _materialize(posts_dir: Path, warehouse: Path, instance, settings, partition
                  listing_file: Path | None):
     import dagster as dg
 
+    from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG
     from etl.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
     from etl.resources import GreatExpectations, PostsFolder
     from dagster_duckdb import DuckDBResource
@@ -105,8 +99,8 @@ def _materialize(posts_dir: Path, warehouse: Path, instance, settings, partition
             "great_expectations": GreatExpectations(),
         },
         tags={
-            "dagster/asset_partition_range_start": partitions[0].isoformat(),
-            "dagster/asset_partition_range_end": partitions[1].isoformat(),
+            RANGE_START_TAG: partitions[0].isoformat(),
+            RANGE_END_TAG: partitions[1].isoformat(),
             "etl/trigger": trigger,
         },
         # Dagster logs one event per partition and asset; the report below is what a person reads.
@@ -161,6 +155,8 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
         started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
         try:
             _quiet_dagster()
+            from etl.automation.partitions import partition_bounds
+
             bounds = partition_bounds()
             # While the folder is still being compared, import the run's definitions (0.7 s). Not
             # the run's instance too (1 s more): at 100k posts the comparison ends about when these

@@ -9,6 +9,7 @@ from etl.assets.mentions import securities, stock_mentions
 from etl.assets.raw_posts import raw_posts
 from etl.assets.views import analyst_views
 from etl.assets.snapshot import build_analyst_snapshot
+from etl.automation.jobs import LOAD_JOB_NAME
 from etl.automation.schedules import daily_newest_posts
 from etl.automation.sensors import load_run_failures, posts_folder_sensor
 from etl.checks.asset_checks import QUALITY_CHECKS
@@ -22,7 +23,7 @@ WAREHOUSE_CHECKS: list = [*QUALITY_CHECKS]  # Great Expectations suites per tabl
 WAREHOUSE_ASSETS.append(build_analyst_snapshot(WAREHOUSE_ASSETS))
 
 load_warehouse = dg.define_asset_job(
-    "load_warehouse",
+    LOAD_JOB_NAME,
     selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS),
     description="Load posts into the warehouse: raw files → articles → tags, mentions → securities.",
 )

@@ -5,6 +5,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.posts.build import BuildResult, SourceText, build_in_batches
+
 from tests.unit.html_samples import EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY, PLAIN_FRONT, post
 
 FINEWS = Path(os.environ.get("FINEWS_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews")
@@ -48,3 +50,11 @@ def age_files(folder: Path, mtime_ns: int = HOUR_AGO_NS) -> None:
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         return conn.execute(sql, params or []).fetchall()
+
+
+def build_all(sources: list[SourceText], *, workers: int, **options) -> BuildResult:
+    """Every article of `sources` built as one batch, on `workers` processes whatever their number."""
+    result = BuildResult()
+    for part in next(build_in_batches([sources], workers=workers, **options)):
+        result.extend(part)
+    return result

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from etl.assets.common import TABLE_ASSET, utc_now
+from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG
 from etl.settings import analyst_db_for, analyst_db_storage_version
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.publish import LoadRunRow, publish_snapshot, record_load_run
@@ -18,7 +19,6 @@ SECURITIES = dg.AssetKey("securities")
 TRIGGER_TAG = "etl/trigger"
 TRIGGERS = ("ui", "schedule", "sensor", "cli")
 
-_RANGE_START, _RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
 def run_trigger(tags: dict) -> str:
@@ -35,8 +35,8 @@ def run_trigger(tags: dict) -> str:
 
 
 def _partition_range(tags: dict) -> tuple[date | None, date | None]:
-    start = tags.get(_RANGE_START) or tags.get("dagster/partition")
-    end = tags.get(_RANGE_END) or tags.get("dagster/partition")
+    start = tags.get(RANGE_START_TAG) or tags.get("dagster/partition")
+    end = tags.get(RANGE_END_TAG) or tags.get("dagster/partition")
     try:
         return (date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
     except ValueError:

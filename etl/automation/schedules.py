@@ -6,14 +6,12 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from etl.assets.snapshot import TRIGGER_TAG
-from etl.automation.partitions import daily_posts
+from etl.automation.jobs import LOAD_JOB_NAME
+from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_posts
 from etl.posts.frontmatter import SHANGHAI
 
-JOB_NAME = "load_warehouse"
 NEWEST_DAYS = 2
 """Yesterday and today: yesterday's late posts and rewrites, and today's so far."""
-
-_RANGE_START, _RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
 def newest_partitions(today: date, days: int = NEWEST_DAYS) -> tuple[str, str]:
@@ -26,7 +24,7 @@ def newest_partitions(today: date, days: int = NEWEST_DAYS) -> tuple[str, str]:
 
 @dg.schedule(
     name="daily_newest_posts",
-    job_name=JOB_NAME,
+    job_name=LOAD_JOB_NAME,
     cron_schedule="30 0 * * *",
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
@@ -38,5 +36,5 @@ def daily_newest_posts(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     start, end = newest_partitions(today)
     return dg.RunRequest(
         run_key=f"daily-{today.isoformat()}",
-        tags={_RANGE_START: start, _RANGE_END: end, TRIGGER_TAG: "schedule"},
+        tags={RANGE_START_TAG: start, RANGE_END_TAG: end, TRIGGER_TAG: "schedule"},
     )

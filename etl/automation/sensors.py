@@ -20,25 +20,18 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from etl.assets.snapshot import TRIGGER_TAG, load_run_row
-from etl.automation.partitions import daily_posts
+from etl.automation.jobs import LOAD_JOB_NAME
+from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.resources import PostsFolder
 from etl.sources import SourceFile, discover
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.ingest import source_partition
 from etl.warehouse.publish import record_load_run
 
-JOB_NAME = "load_warehouse"
 OUT_OF_RANGE = "other"
 """Digest bucket of files with no date in the partition range: every run covers them."""
 CURSOR_VERSION = 1
 SENSOR_INTERVAL_SECONDS = int(os.environ.get("ETL_SENSOR_INTERVAL_SECONDS", "30"))
-
-_RANGE_START, _RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
-
-
-def _partition_bounds() -> tuple[date, date]:
-    return (date.fromisoformat(daily_posts.get_first_partition_key()),
-            date.fromisoformat(daily_posts.get_last_partition_key()))
 
 
 def _bucket(source: SourceFile, first: date, last: date) -> str:
@@ -48,7 +41,7 @@ def _bucket(source: SourceFile, first: date, last: date) -> str:
 
 def folder_digests(posts_dir) -> dict[str, str]:
     """Per partition date (ISO) a digest of the sorted (path, mtime_ns, size) of its post files."""
-    first, last = _partition_bounds()
+    first, last = partition_bounds()
     hashes: dict[str, hashlib.blake2b] = defaultdict(lambda: hashlib.blake2b(digest_size=8))
     for source in discover(posts_dir):  # sorted by path: the digest does not depend on walk order
         try:
@@ -64,7 +57,7 @@ def changed_ranges(previous: dict[str, str], current: dict[str, str]) -> list[tu
     """Inclusive (start, end) date ranges covering every date whose digest changed, appeared or
     vanished. Two changed dates share a range when no date between them holds posts that did not
     change; the out-of-range bucket maps to the last partition (every run covers those files)."""
-    _, last = _partition_bounds()
+    _, last = partition_bounds()
     touched = {day for day in previous.keys() | current.keys() if previous.get(day) != current.get(day)}
     if OUT_OF_RANGE in touched:
         touched.discard(OUT_OF_RANGE)
@@ -105,7 +98,7 @@ def _run_key(seq: int, start: str, end: str, digests: dict[str, str]) -> str:
 
 @dg.sensor(
     name="posts_folder_sensor",
-    job_name=JOB_NAME,
+    job_name=LOAD_JOB_NAME,
     minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
@@ -125,7 +118,7 @@ def posts_folder_sensor(context: dg.SensorEvaluationContext, posts: PostsFolder)
     requests = [
         dg.RunRequest(
             run_key=_run_key(seq, start, end, current),
-            tags={_RANGE_START: start, _RANGE_END: end, TRIGGER_TAG: "sensor"},
+            tags={RANGE_START_TAG: start, RANGE_END_TAG: end, TRIGGER_TAG: "sensor"},
         )
         for start, end in ranges
     ]

@@ -66,18 +66,6 @@ def _as_is(result: BuildResult) -> BuildResult:
     return result
 
 
-def build_articles(sources: list[SourceText], *, today: date | None = None, max_bytes: int | None = None,
-                   workers: int | None = None) -> BuildResult:
-    """Build every article of `sources` at once, on several processes when there are enough files."""
-    workers = workers or os.cpu_count() or 1
-    if len(sources) < PARALLEL_THRESHOLD:
-        workers = 1
-    result = BuildResult()
-    for part in next(build_in_batches([sources], today=today, max_bytes=max_bytes, workers=workers)):
-        result.extend(part)
-    return result
-
-
 def build_in_batches(batches: Iterable[list[SourceText]], *, today: date | None = None, max_bytes: int | None = None,
                      workers: int | None = None,
                      shape: Callable[[BuildResult], Shaped] = _as_is) -> Iterator[list[Shaped]]:

@@ -41,10 +41,6 @@ _LEADING_WORDS = re.compile(
 )
 
 
-class MarkupError(ValueError):
-    """A `data-code` that names no security; reported, not loaded."""
-
-
 @dataclass
 class Mention:
     secid: str
@@ -63,7 +59,8 @@ class Mention:
 class MentionScan:
     mentions: dict[str, Mention]
     problems: tuple[str, ...]
-    """Markup that names no security (empty or garbage `data-code`), kept for the quarantine report."""
+    """Markup that names no security (empty or garbage `data-code`), skipped: why a link made no
+    mention, for whoever inspects a parse. The warehouse does not store it."""
 
 
 def strip_attribution(html: str) -> str:

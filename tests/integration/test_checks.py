@@ -25,7 +25,7 @@ from etl.assets.articles import article_tags, articles
 from etl.assets.mentions import securities, stock_mentions
 from etl.assets.raw_posts import raw_posts
 from etl.checks.asset_checks import QUALITY_CHECKS
-from etl.cli import partition_bounds
+from etl.automation.partitions import partition_bounds
 from etl.checks.suites import ERROR, SUITES, WARN, rules_for, suites_for
 from etl.checks.validate import run_asset_checks, validate_frames
 from etl.resources import GreatExpectations, PostsFolder

@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from etl.cli import load, partition_bounds
+from etl.automation.partitions import partition_bounds
+from etl.cli import load
 from etl.settings import analyst_db_for
 from etl.warehouse.connection import open_warehouse
 from etl.sources import discover

@@ -3,12 +3,12 @@
 import json
 
 from etl.cli import run_load
-from etl.posts.build import SourceText, build_articles
+from etl.posts.build import SourceText
 from etl.posts.identity import identify
 from etl.settings import SAMPLE_POSTS_DIR
-from etl.sources import discover, read_all
+from etl.sources import discover, read_file
 from etl.synthetic import generate_corpus
-from tests.conftest import query
+from tests.conftest import build_all, query
 
 
 def _truth(manifest: dict) -> dict[tuple[str, str], int]:
@@ -31,8 +31,8 @@ def test_sample_corpus_loads_into_a_temp_warehouse_exactly_as_generated(tmp_path
 
 def test_generated_corpus_mentions_match_ground_truth(tmp_path):
     manifest = generate_corpus(tmp_path / "posts", 800, seed=11)
-    versions = read_all(discover(tmp_path / "posts"))
-    result = build_articles(
+    versions = [read_file(source) for source in discover(tmp_path / "posts")]
+    result = build_all(
         [SourceText(v.post_path, v.sha256, identify(v.post_path).article_id, v.data) for v in versions], workers=2)
     assert result.rejections == []
     found = {(m.article.article_id, s.secid): s.mention_count for m in result.articles for s in m.mentions}

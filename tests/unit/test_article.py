@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 
 from etl.posts.article import merge_posts
-from etl.posts.build import SourceText, build_articles
+from etl.posts.build import SourceText
 from etl.posts.post import parse_post
+from tests.conftest import build_all
 from tests.unit.html_samples import (EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY,
                                      PLAIN_FRONT, post)
 
@@ -82,7 +83,7 @@ GOOD = post(EMNEWS_FRONT, EMNEWS_BODY)
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(raw, reason):
-    result = build_articles([_source(f"_posts/2022-01-21-{ID}.md", raw)], today=date(2026, 1, 1), workers=1)
+    result = build_all([_source(f"_posts/2022-01-21-{ID}.md", raw)], today=date(2026, 1, 1), workers=1)
     assert result.articles == []
     assert len(result.rejections) == 1
     assert reason in result.rejections[0].reason
@@ -91,7 +92,7 @@ def test_bad_files_are_rejected_with_a_reason(raw, reason):
 
 def test_oversize_post_is_rejected_and_other_copy_still_loads():
     big = (GOOD + "。" * 3_000_000).encode()
-    result = build_articles(
+    result = build_all(
         [_source(f"_posts/2022-01-21-{ID}.md", big), _source(f"old_post/2022-01-21-{ID}.md", GOOD)],
         max_bytes=2 * 2**20, workers=1,
     )
@@ -100,19 +101,19 @@ def test_oversize_post_is_rejected_and_other_copy_still_loads():
 
 
 def test_unreadable_file_is_rejected_with_the_os_error():
-    result = build_articles([_source(f"_posts/2022-01-21-{ID}.md", b"", read_error="cannot read file: Permission denied")],
+    result = build_all([_source(f"_posts/2022-01-21-{ID}.md", b"", read_error="cannot read file: Permission denied")],
                             workers=1)
     assert result.rejections[0].reason == "cannot read file: Permission denied"
 
 
 def test_deleted_copies_keep_the_article_marked():
-    result = build_articles([_source(f"_posts/2022-01-21-{ID}.md", GOOD, deleted=True)], workers=1)
+    result = build_all([_source(f"_posts/2022-01-21-{ID}.md", GOOD, deleted=True)], workers=1)
     assert result.articles[0].article.deleted_from_source is True
     assert result.rejections == []
 
 
 def test_parallel_build_matches_serial():
     sources = [_source(f"_posts/2022-01-21-2022012199990{i:05d}.md", GOOD) for i in range(500)]
-    serial = build_articles(sources, workers=1)
-    parallel = build_articles(sources, workers=2)
+    serial = build_all(sources, workers=1)
+    parallel = build_all(sources, workers=2)
     assert [m.article for m in serial.articles] == [m.article for m in parallel.articles]
