@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import select
 import signal
 import sys
 import tempfile
+import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -314,5 +316,29 @@ def _stdout_reader_gone() -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
+def run() -> None:
+    """The `etl` command: `main`, then `exit_skipping_teardown`."""
+    exit_skipping_teardown(main())
+
+
+def exit_skipping_teardown(status: int) -> None:
+    """End the process as `sys.exit(status)` would, less the interpreter's teardown: freeing every
+    module and object one by one takes a process that has imported Dagster about 1 s (1.4 s after a
+    load, measured), and nothing of ours needs it. What the teardown would have done first still
+    happens: threads that are not daemons are waited for (the old snapshot's freeing), the atexit
+    handlers run (the Great Expectations helper's stop, multiprocessing's and logging's own), and
+    the standard streams are flushed."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone (the pipe case `main` handles) or a closed stream
+            pass
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

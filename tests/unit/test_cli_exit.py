@@ -1,0 +1,37 @@
+"""How the `etl` command ends: as `sys.exit` would, less the interpreter's teardown."""
+
+import os
+import subprocess
+import sys
+from importlib import metadata
+
+ENDING = """
+import atexit, sys, threading, time
+from pathlib import Path
+from etl.cli import exit_skipping_teardown
+out = Path(sys.argv[1])
+atexit.register(lambda: (out / "atexit").write_text("ran"))
+def finish_late():
+    time.sleep(0.3)
+    (out / "thread").write_text("done")
+threading.Thread(target=finish_late).start()
+sys.stdout.write("no newline: still in the buffer")
+exit_skipping_teardown(3)
+(out / "after").write_text("never")
+"""
+
+
+def test_the_ending_waits_for_threads_runs_atexit_and_flushes_before_the_status(tmp_path):
+    # Unbuffered output would hide output left in Python's buffer.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-c", ENDING, str(tmp_path)], capture_output=True, text=True,
+                          env=environment, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "no newline: still in the buffer", "")
+    assert (tmp_path / "thread").read_text() == "done"
+    assert (tmp_path / "atexit").read_text() == "ran"
+    assert not (tmp_path / "after").exists()
+
+
+def test_the_etl_command_ends_that_way():
+    (command,) = [entry for entry in metadata.entry_points(group="console_scripts") if entry.name == "etl"]
+    assert command.value == "etl.cli:run"
