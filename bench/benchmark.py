@@ -1,6 +1,6 @@
 """Load benchmark: the real pipeline against the floor of parsing every body with BeautifulSoup.
 
-    /work/venv/bin/python -m bench.benchmark --sizes 10000 100000
+    .venv/bin/python -m bench.benchmark --sizes 10000 100000 --repeat 3
 
 For each size, on a synthetic corpus (`etl.synthetic.generate_corpus`, generated once under
 --corpora and reused), loads through `etl.cli.load`, what `etl load` runs (its plan, then
