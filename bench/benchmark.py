@@ -9,9 +9,10 @@ warehouse: cold, then --repeat rounds of: again with nothing changed, after 1% o
 their body edited in place, and after that edit was undone (mtimes included, so a corpus stays as
 generated; another 1% changed). Each load runs in a fresh child process, as `etl load` would, and
 ends as `etl` does; its memory, worker processes included, is read from /proc while it runs. The
-timed loads are not profiled: one more unchanged and one more 1% load of each size sample their
-stack, for the tables of where the time goes, and are left out of the figures (the sampling
-slows the load it watches). The floor is reading every file and parsing its body with
+timed loads are not profiled: after them, one more unchanged and one more 1% load of each size
+(other files, the edit then undone without a load) sample their main thread's stack, for the
+tables of where the time goes, and are left out of the figures (the sampling takes that
+thread's time). The floor is reading every file and parsing its body with
 BeautifulSoup (lxml builder) on a pool of two processes.
 
 Prints Markdown: the machine, one row per size and scenario (the median run), and where the sampled
@@ -388,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where corpora are generated once and reused (default: /tmp/bench)")
     parser.add_argument("--repeat", type=int, default=2,
                         help="rounds of (unchanged, 1%% edited, the edit undone: another 1%% changed) after "
-                             "each cold load; each scenario's row shows its median run and the range (default: 2)")
+                             "each cold load, then one sampled unchanged and 1%% load for the profile; each "
+                             "scenario's row shows its median timed run and the range (default: 2)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument("--child-load", nargs=3, metavar=("POSTS", "WAREHOUSE", "REPORT"), help=argparse.SUPPRESS)
     parser.add_argument("--sample", action="store_true", help=argparse.SUPPRESS)
@@ -423,8 +425,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 measure("1% changed", sampled=True)
             finally:
-                undo(edits)
-            measure("1% changed")  # the same files changed back: one more timed run
+                undo(edits)  # the corpus as generated; the warehouse goes with the scratch folder
         floors[size] = floor_seconds(corpus)
         print(f"{size} floor: {floors[size]:.1f} s", file=sys.stderr, flush=True)
     machine_rows.append(("load average at end", " ".join(f"{x:.2f}" for x in os.getloadavg())))
@@ -436,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from etl.cli import exit_skipping_teardown  # a child load ends as `etl load` does
+    status = main()
+    from etl.cli import exit_skipping_teardown  # a child load ends as `etl load` does (imported after: it is timed)
 
-    exit_skipping_teardown(main())
+    exit_skipping_teardown(status)

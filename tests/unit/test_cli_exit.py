@@ -3,7 +3,9 @@
 import os
 import subprocess
 import sys
-from importlib import metadata
+import tomllib
+
+from etl.settings import REPO_ROOT
 
 ENDING = """
 import atexit, sys, threading, time
@@ -15,6 +17,9 @@ def finish_late():
     time.sleep(0.3)
     (out / "thread").write_text("done")
 threading.Thread(target=finish_late).start()
+from concurrent.futures import ThreadPoolExecutor
+idle_pool = ThreadPoolExecutor(1)  # never shut down: its worker waits for work until told to stop
+idle_pool.submit(print, end="")
 sys.stdout.write("no newline: still in the buffer")
 exit_skipping_teardown(3)
 (out / "after").write_text("never")
@@ -32,6 +37,19 @@ def test_the_ending_waits_for_threads_runs_atexit_and_flushes_before_the_status(
     assert not (tmp_path / "after").exists()
 
 
+def test_a_failed_flush_ends_with_cpythons_status(tmp_path):
+    full = """
+import sys
+from etl.cli import exit_skipping_teardown
+sys.stdout = open("/dev/full", "w")
+sys.stdout.write("lost: the device is full")
+exit_skipping_teardown(0)
+"""
+    done = subprocess.run([sys.executable, "-c", full], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 120
+    assert "could not flush /dev/full" in done.stderr
+
+
 def test_the_etl_command_ends_that_way():
-    (command,) = [entry for entry in metadata.entry_points(group="console_scripts") if entry.name == "etl"]
-    assert command.value == "etl.cli:run"
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["etl"] == "etl.cli:run"
