@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -99,6 +100,16 @@ def undo(edits: list[Edit]) -> None:
     for edit in edits:
         edit.path.write_bytes(edit.original)
         os.utime(edit.path, ns=(edit.atime_ns, edit.mtime_ns))
+
+
+@contextmanager
+def bodies_edited(corpus: Path, seed: int):
+    """`edit_bodies` of `EDITED_SHARE` of the files for the block, then `undo`, whatever happens."""
+    edits = edit_bodies(corpus, EDITED_SHARE, seed=seed)
+    try:
+        yield
+    finally:
+        undo(edits)
 
 
 # --- one load, in a child process ---------------------------------------------------------------
@@ -414,18 +425,13 @@ def main(argv: list[str] | None = None) -> int:
             measure("cold")
             for repetition in range(args.repeat):
                 measure("unchanged")
-                edits = edit_bodies(corpus, EDITED_SHARE, seed=SEED + repetition)
-                try:
+                with bodies_edited(corpus, seed=SEED + repetition):
                     measure("1% changed")
-                finally:
-                    undo(edits)
                 measure("1% changed")  # the same files changed back
             measure("unchanged", sampled=True)
-            edits = edit_bodies(corpus, EDITED_SHARE, seed=SEED + args.repeat)
-            try:
+            # Undone without a load: the corpus is as generated again, the warehouse goes with the scratch folder.
+            with bodies_edited(corpus, seed=SEED + args.repeat):
                 measure("1% changed", sampled=True)
-            finally:
-                undo(edits)  # the corpus as generated; the warehouse goes with the scratch folder
         floors[size] = floor_seconds(corpus)
         print(f"{size} floor: {floors[size]:.1f} s", file=sys.stderr, flush=True)
     machine_rows.append(("load average at end", " ".join(f"{x:.2f}" for x in os.getloadavg())))
