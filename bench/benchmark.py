@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.benchmark --sizes 10000 100000 --repeat 3
 
-For each size, on a synthetic corpus (`etl.synthetic.generate_corpus`, generated once under
---corpora and reused), loads through `etl.cli.load`, what `etl load` runs (its plan, then
+For each size, on a synthetic corpus (`bench.synthetic.generate_corpus`, generated once under
+--corpora and reused), loads through `etl.cli.load.load`, what `etl load` runs (its plan, then
 `dagster.materialize` of the whole asset graph, checks included, when files changed) into a new
 warehouse: cold, then --repeat rounds of: again with nothing changed, after 1% of the files had
 their body edited in place, and after that edit was undone (mtimes included, so a corpus stays as
@@ -34,15 +34,15 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 ETL_PACKAGE = str(Path(__file__).resolve().parent.parent / "etl")
-ENTRY_POINTS = {(ETL_PACKAGE + "/cli.py", "load"), (ETL_PACKAGE + "/cli.py", "run_load"),
-                (ETL_PACKAGE + "/cli.py", "_materialize")}
+ENTRY_POINTS = {(ETL_PACKAGE + "/cli/load.py", "load"), (ETL_PACKAGE + "/cli/load.py", "run_load"),
+                (ETL_PACKAGE + "/defs/materialize.py", "run_load"), (ETL_PACKAGE + "/defs/materialize.py", "_materialize")}
 """Functions of `etl load` that only lead to the steps worth naming."""
 SEED = 6
 EDITED_SHARE = 0.01
@@ -57,7 +57,7 @@ FLOOR_WORKERS = 2
 def corpus_for(size: int, corpora: Path) -> Path:
     folder = corpora / f"corpus-{size}"
     if not (folder / "manifest.json").is_file():
-        from etl.synthetic import generate_corpus
+        from bench.synthetic import generate_corpus
 
         print(f"generating {size} posts into {folder} ...", file=sys.stderr, flush=True)
         generate_corpus(folder, size, seed=SEED)
@@ -165,7 +165,9 @@ def _label(frame) -> tuple[str, str]:
 
 def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool) -> None:
     started = time.perf_counter()
-    from etl.cli import load  # Dagster is imported by the load, beside its plan, as in `etl load`
+    from etl.cli.load import (
+        load,  # Dagster is imported by the load, beside its plan, as in `etl load`
+    )
 
     imported = time.perf_counter()
     with StackSampler(enabled=sampled) as sampler:
@@ -360,7 +362,7 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
     out = ["## Machine", "", markdown(["", ""], [list(row) for row in machine_rows]), "", "## Loads", "",
            markdown(["posts", "load", "files stored", "load s", "posts/s", "process s", "CPU s", "peak MB (PSS, tree)",
                      "largest process MB", "load / floor"], rows),
-           "", "_load s_: `etl.cli.load` in a process that has imported `etl.cli` (Dagster's import included: "
+           "", "_load s_: `etl.cli.load.load` in a process that has imported `etl.cli.load` (Dagster's import included: "
            "the load does it beside its plan); of a repeated load, the median run and the range; "
            "_process s_: the whole child process, Python start and imports included; _CPU s_: user + system "
            "time of that process and its workers (on 2 cores, at best half of it is wall time); memory: the "
@@ -444,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     status = main()
-    from etl.cli import exit_skipping_teardown  # a child load ends as `etl load` does (imported after: it is timed)
+    from etl.cli import (
+        exit_skipping_teardown,  # a child load ends as `etl load` does (imported after: it is timed)
+    )
 
     exit_skipping_teardown(status)

@@ -5,9 +5,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.posts.build import BuildResult, SourceText, build_in_batches
-
-from tests.unit.html_samples import EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY, PLAIN_FRONT, post
+from etl.parallel import ordered_map
+from etl.posts.build import BuildResult, SourceText, build_batch, split_by_article
+from tests.unit.html_samples import (
+    EMNEWS_BODY,
+    EMNEWS_FRONT,
+    MEDIA_BODY,
+    MEDIA_FRONT,
+    PLAIN_BODY,
+    PLAIN_FRONT,
+    post,
+)
 
 FINEWS = Path(os.environ.get("FINEWS_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews")
 """The real posts beside the repository (override with FINEWS_CORPUS); tests over them skip without it."""
@@ -55,6 +63,12 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
 def build_all(sources: list[SourceText], *, workers: int, **options) -> BuildResult:
     """Every article of `sources` built as one batch, on `workers` processes whatever their number."""
     result = BuildResult()
-    for part in next(build_in_batches([sources], workers=workers, **options)):
+    parts = [(part, options) for part in split_by_article(sources, workers)]
+    for part in ordered_map(_build_part, parts, workers=workers):
         result.extend(part)
     return result
+
+
+def _build_part(part: tuple[list[SourceText], dict]) -> BuildResult:
+    sources, options = part
+    return build_batch(sources, options.get("today"), options.get("max_bytes"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from etl.posts.frontmatter import SHANGHAI
+from etl.core.calendar import SHANGHAI
 from etl.posts.mentions import Mention
 from etl.posts.post import ParsedPost, partition_date
 

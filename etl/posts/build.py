@@ -1,28 +1,18 @@
-"""Source file versions in, article rows and quarantine rows out: the whole transform, in bulk.
+"""Source file versions in, article rows and quarantine rows out: the whole transform of a batch.
 
-Parsing is CPU-bound Python, so a large load is cut into batches of whole articles (all copies of
-an article in the same batch, which merges them) that worker processes parse while the caller
-fetches the next batch and stores the last one.
+A batch holds whole articles (every copy of an article, which merges them); `split_by_article` cuts
+it into parts that can be built independently, on worker processes (`etl.parallel`).
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
 from etl.posts.article import MergedArticle, merge_posts
 from etl.posts.frontmatter import PostFormatError
 from etl.posts.post import decode, parse_post
-
-Shaped = TypeVar("Shaped")
-
-PARALLEL_THRESHOLD = 400
-"""Below this many files (or queued articles), starting worker processes costs more than it saves."""
 
 
 @dataclass(frozen=True)
@@ -62,45 +52,12 @@ class BuildResult:
         self.unbuildable += other.unbuildable
 
 
-def _as_is(result: BuildResult) -> BuildResult:
-    return result
-
-
-def build_in_batches(batches: Iterable[list[SourceText]], *, today: date | None = None, max_bytes: int | None = None,
-                     workers: int | None = None,
-                     shape: Callable[[BuildResult], Shaped] = _as_is) -> Iterator[list[Shaped]]:
-    """For each batch (every copy of its articles), in order: its result in parts, each passed
-    through `shape` where it was built.
-
-    With more than one worker, a batch is split by article among worker processes (one part each),
-    and the next batch is taken and parsed while the caller works on the last one; at most two
-    batches are held at once, so memory stays bounded whatever the number of batches. `shape`
-    (a module-level function, so that it pickles) turns a part into what the caller keeps, in the
-    worker: compact data such as Arrow tables crosses between processes far cheaper than rows of
-    Python objects."""
-    workers = workers or os.cpu_count() or 1
-    if workers == 1:
-        for batch in batches:
-            yield [shape(_build_batch(batch, today, max_bytes))]
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        previous: list[Future[Shaped]] | None = None
-        for batch in batches:
-            groups = _by_article(batch)
-            share = max(1, -(-len(groups) // workers))  # ceiling division: one part per worker
-            parts = [[copy for copies in groups[i : i + share] for copy in copies]
-                     for i in range(0, len(groups), share)] or [[]]
-            submitted = [pool.submit(_build_shaped, part, today, max_bytes, shape) for part in parts]
-            if previous is not None:
-                yield [part.result() for part in previous]
-            previous = submitted
-        if previous is not None:
-            yield [part.result() for part in previous]
-
-
-def _build_shaped(sources: list[SourceText], today: date | None, max_bytes: int | None,
-                  shape: Callable[[BuildResult], Shaped]) -> Shaped:
-    return shape(_build_batch(sources, today, max_bytes))
+def split_by_article(sources: list[SourceText], parts: int) -> list[list[SourceText]]:
+    """`sources` in at most `parts` lists of whole articles (every copy of one in the same list)."""
+    groups = _by_article(sources)
+    share = max(1, -(-len(groups) // max(1, parts)))  # ceiling division
+    return [[copy for copies in groups[i : i + share] for copy in copies]
+            for i in range(0, len(groups), share)] or [[]]
 
 
 def _by_article(sources: list[SourceText]) -> list[list[SourceText]]:
@@ -110,7 +67,7 @@ def _by_article(sources: list[SourceText]) -> list[list[SourceText]]:
     return [by_article[key] for key in sorted(by_article)]
 
 
-def _build_batch(sources: list[SourceText], today: date | None, max_bytes: int | None) -> BuildResult:
+def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | None) -> BuildResult:
     result = BuildResult()
     for copies in _by_article(sources):
         live = [c for c in copies if not c.deleted]

@@ -13,9 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import yaml
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-ARCHIVE_START = "2021-12-01"
-"""The finews site opened on 2021-12-01; nothing older exists."""
+from etl.core.calendar import SHANGHAI
 
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]?(.*)$")
 _DATE = re.compile(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from etl.core.calendar import SHANGHAI
 from etl.posts.body import Body, parse_body
-from etl.posts.frontmatter import SHANGHAI, PostFormatError, normalize_text, parse_front_matter
+from etl.posts.frontmatter import PostFormatError, normalize_text, parse_front_matter
 from etl.posts.identity import PostIdentity, identify
 from etl.posts.mentions import MentionScan, find_mentions
 

@@ -12,20 +12,21 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from etl.posts.build import PARALLEL_THRESHOLD, build_in_batches
-from etl.posts.frontmatter import PostFormatError, parse_front_matter, normalize_text
+from etl.parallel import ordered_map, worker_count
+from etl.posts.build import SourceText, build_batch, split_by_article
+from etl.posts.frontmatter import PostFormatError, normalize_text, parse_front_matter
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
-from etl.sources import FileVersion, SourceFile, discover, read_file
 from etl.warehouse import loads
+from etl.warehouse.sources import FileVersion, SourceFile, discover, read_file
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
             affected.add(identify(entry.post_path).article_id)
     to_read = [entry for entry in entries if entry.action == "read"]
     examined = _examine_all(posts_dir, to_read, window, stale_after_ns,
-                            workers=workers if len(to_read) >= PARALLEL_THRESHOLD else 1)
+                            workers=worker_count(workers, len(to_read)))
     with _BatchWriter(conn, run_id=run_id, now=now) as writer:
         for found in examined:
             if found is None:  # outside the run's dates
@@ -170,8 +171,9 @@ EXAMINE_CHUNK_FILES = 500
 """Files a worker reads per task (about 2 MB); at most two tasks per worker wait to be collected."""
 
 
-def _examine_chunk(posts_dir: Path, entries: list[loads.ScanEntry], window: DateWindow | None,
-                   stale_after_ns: int) -> list[_Unchanged | _NewVersion | None]:
+def _examine_chunk(chunk: tuple[Path, list[loads.ScanEntry], DateWindow | None, int],
+                   ) -> list[_Unchanged | _NewVersion | None]:
+    posts_dir, entries, window, stale_after_ns = chunk
     return [_examine(posts_dir, entry, window, stale_after_ns) for entry in entries]
 
 
@@ -179,19 +181,10 @@ def _examine_all(posts_dir: Path, entries: list[loads.ScanEntry], window: DateWi
                  stale_after_ns: int, *, workers: int) -> Iterator[_Unchanged | _NewVersion | None]:
     """`_examine` of each entry, in order: here, or on `workers` processes that read, hash and
     decode while this process stores what they found (a cold scan is mostly that work)."""
-    if workers == 1:
-        for entry in entries:
-            yield _examine(posts_dir, entry, window, stale_after_ns)
-        return
-    chunks = [entries[i : i + EXAMINE_CHUNK_FILES] for i in range(0, len(entries), EXAMINE_CHUNK_FILES)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        waiting: deque[Future] = deque()
-        for chunk in chunks:
-            waiting.append(pool.submit(_examine_chunk, posts_dir, chunk, window, stale_after_ns))
-            if len(waiting) > 2 * workers:  # bounded: the main process may store slower than they read
-                yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
+    chunks = ((posts_dir, entries[i : i + EXAMINE_CHUNK_FILES], window, stale_after_ns)
+              for i in range(0, len(entries), EXAMINE_CHUNK_FILES))
+    for examined in ordered_map(_examine_chunk, chunks, workers=workers, in_flight=2 * workers + 1):
+        yield from examined
 
 
 def write_listing(listing: pa.Table, path: Path) -> None:
@@ -282,8 +275,8 @@ def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers
     batches = [pending[i : i + REBUILD_BATCH_ARTICLES] for i in range(0, len(pending), REBUILD_BATCH_ARTICLES)]
     sources_of = (loads.pending_sources(conn, ids[0], ids[-1]) for ids in batches)
     summary = RebuildSummary()
-    built_batches = build_in_batches(sources_of, today=today, max_bytes=max_bytes, shape=loads.ArticleTables.of,
-                                     workers=workers if len(pending) >= PARALLEL_THRESHOLD else 1)
+    built_batches = build_in_batches(sources_of, today=today, max_bytes=max_bytes,
+                                     workers=worker_count(workers, len(pending)))
     for ids, parts in zip(batches, built_batches):
         built = loads.ArticleTables.combined(parts)
         loads.replace_articles(conn, built, ids, now)
@@ -291,3 +284,29 @@ def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers
         summary.rejected += zip(built.rejections["post_path"].to_pylist(), built.rejections["reason"].to_pylist())
         summary.unbuildable += built.unbuildable
     return summary
+
+
+def build_in_batches(batches: Iterable[list[SourceText]], *, today: date | None = None, max_bytes: int | None = None,
+                     workers: int = 1) -> Iterator[list[loads.ArticleTables]]:
+    """For each batch (every copy of its articles), in order: its articles built and shaped into
+    Arrow tables, in one part per worker. The next batch is fetched and parsed while the caller
+    stores the last one; Arrow tables cross between processes far cheaper than Python rows."""
+    parts_per_batch: deque[int] = deque()
+
+    def parts() -> Iterator[tuple[list[SourceText], date | None, int | None]]:
+        for batch in batches:
+            split = split_by_article(batch, workers)
+            parts_per_batch.append(len(split))
+            for part in split:
+                yield part, today, max_bytes
+
+    built = ordered_map(_build_tables, parts(), workers=workers)
+    for first in built:
+        batch = [first]
+        batch += [next(built) for _ in range(parts_per_batch.popleft() - 1)]
+        yield batch
+
+
+def _build_tables(part: tuple[list[SourceText], date | None, int | None]) -> loads.ArticleTables:
+    sources, today, max_bytes = part
+    return loads.ArticleTables.of(build_batch(sources, today, max_bytes))

@@ -20,11 +20,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.sources import SourceFile, discover, read_file
 from etl.warehouse import loads
 from etl.warehouse.ingest import listing_of, source_partition
+from etl.warehouse.sources import SourceFile, discover, read_file
 from etl.warehouse.sql import read_sql
-
 
 SAME_BYTES_MAX_FILES = 5_000
 SAME_BYTES_MAX_BYTES = 64 * 2**20

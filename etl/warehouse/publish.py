@@ -1,5 +1,5 @@
 """What the warehouse publishes when a load ends: the `load_run` audit row and the read-only
-snapshot analysts open (`etl.settings.analyst_db_for`). Plain functions over an open connection."""
+snapshot analysts open (`etl.core.settings.analyst_db_for`). Plain functions over an open connection."""
 
 from __future__ import annotations
 

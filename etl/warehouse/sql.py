@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.settings import SQL_DIR
+from etl.core.settings import SQL_DIR
 
 
 @cache

@@ -21,7 +21,13 @@ import pytest
 from dagster._core.instance.ref import InstanceRef
 from dagster_graphql import DagsterGraphQLClient
 
-from tests.e2e.posts_factory import FIRST_DAY, LAST_DAY, emnews_post, sample_folder, write
+from tests.e2e.posts_factory import (
+    FIRST_DAY,
+    LAST_DAY,
+    emnews_post,
+    sample_folder,
+    write,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -142,7 +148,7 @@ def test_a_ui_load_runs_the_checks_and_publishes_the_snapshot(server):
                   run_events(instance, run_id, dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
         materialized = {e.asset_key.to_user_string() for e in
                         run_events(instance, run_id, dg.DagsterEventType.ASSET_MATERIALIZATION)}
-    from etl.definitions import WAREHOUSE_CHECKS
+    from etl.defs.definitions import WAREHOUSE_CHECKS
 
     if WAREHOUSE_CHECKS:  # the Great Expectations checks ran, and the sample corpus passes them all
         expected = sum(len(list(c.check_keys)) for c in WAREHOUSE_CHECKS)

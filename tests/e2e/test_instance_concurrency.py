@@ -41,9 +41,8 @@ import os
 import sys
 import time
 import dagster as dg
-from dagster_duckdb import DuckDBResource
-from etl.definitions import WAREHOUSE_ASSETS
-from etl.resources import PostsFolder
+from etl.defs.definitions import WAREHOUSE_ASSETS
+from etl.defs.resources import PostsFolder, Warehouse
 
 by_name = {k.to_user_string(): a for a in WAREHOUSE_ASSETS for k in a.keys}
 instance = dg.DagsterInstance.get()
@@ -56,7 +55,7 @@ result = dg.materialize(
     tags={"dagster/asset_partition_range_start": "2021-12-31", "dagster/asset_partition_range_end": "2022-01-03",
           "etl/trigger": "cli"},
     resources={"posts": PostsFolder(path=sys.argv[1], max_post_bytes=1 << 20, workers=1),
-               "duckdb": DuckDBResource(database=sys.argv[2])},
+               "duckdb": Warehouse(database=sys.argv[2])},
     raise_on_error=False,
 )
 sys.exit(0 if result.success else 1)

@@ -1,4 +1,4 @@
-"""The analysts' snapshot and the load_run audit row, through `etl.cli.run_load` (dagster.materialize)."""
+"""The analysts' snapshot and the load_run audit row, through `etl.defs.materialize.run_load` (dagster.materialize)."""
 
 import os
 import struct
@@ -12,11 +12,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.snapshot import ANALYST_VIEWS, SECURITIES, build_analyst_snapshot
-from etl.cli import run_load
-from etl.settings import analyst_db_for
+from etl.core.settings import analyst_db_for
+from etl.defs.assets.snapshot import ANALYST_VIEWS, SECURITIES, build_analyst_snapshot
+from etl.defs.materialize import run_load
 from tests.e2e.posts_factory import emnews_post, sample_folder, write
 
 DUCKDB_15_READS = range(64, 69)
@@ -136,9 +135,9 @@ def test_snapshot_goes_where_ETL_ANALYST_DB_says(tmp_path, monkeypatch):
 
 
 def test_failed_run_is_recorded_by_the_failure_sensor(tmp_path, monkeypatch):
-    from etl.automation.sensors import load_run_failures
-    from etl.definitions import WAREHOUSE_ASSETS
-    from etl.resources import PostsFolder
+    from etl.defs.definitions import WAREHOUSE_ASSETS
+    from etl.defs.resources import PostsFolder, Warehouse
+    from etl.defs.sensors import load_run_failures
 
     warehouse = tmp_path / "w.duckdb"
     instance = dg.DagsterInstance.ephemeral()
@@ -146,13 +145,13 @@ def test_failed_run_is_recorded_by_the_failure_sensor(tmp_path, monkeypatch):
         WAREHOUSE_ASSETS, instance=instance, raise_on_error=False, partition_key="2022-01-01",
         tags={"etl/trigger": "schedule"},
         resources={"posts": PostsFolder(path=str(tmp_path / "missing"), max_post_bytes=1, workers=1),
-                   "duckdb": DuckDBResource(database=str(warehouse))},
+                   "duckdb": Warehouse(database=str(warehouse))},
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
     context = dg.build_run_status_sensor_context(
         sensor_name="load_run_failures", dagster_event=failure, dagster_instance=instance,
-        dagster_run=result.dagster_run, resources={"duckdb": DuckDBResource(database=str(warehouse))},
+        dagster_run=result.dagster_run, resources={"duckdb": Warehouse(database=str(warehouse))},
     ).for_run_failure()
     load_run_failures(context)
     rows = read(warehouse, "SELECT run_id, trigger, status, recorded_by, files_seen, partition_start::VARCHAR, "
@@ -166,9 +165,9 @@ def _names(asset: dg.AssetsDefinition) -> set[str]:
 
 
 def test_snapshot_depends_on_analyst_views_when_present_else_on_securities():
-    from etl.assets.articles import article_tags, articles
-    from etl.assets.mentions import securities, stock_mentions
-    from etl.assets.raw_posts import raw_posts
+    from etl.defs.assets.articles import article_tags, articles
+    from etl.defs.assets.mentions import securities, stock_mentions
+    from etl.defs.assets.raw_posts import raw_posts
 
     core = [raw_posts, articles, article_tags, stock_mentions, securities]
     without = build_analyst_snapshot(core)
@@ -180,14 +179,14 @@ def test_snapshot_depends_on_analyst_views_when_present_else_on_securities():
 
     with_views = build_analyst_snapshot([*core, analyst_views])
     assert ANALYST_VIEWS.to_user_string() in _names(with_views)
-    from etl.resources import default_resources
+    from etl.defs.resources import warehouse_resources
 
     dg.Definitions.validate_loadable(
-        dg.Definitions(assets=[*core, analyst_views, with_views], resources=default_resources()))
+        dg.Definitions(assets=[*core, analyst_views, with_views], resources=warehouse_resources()))
 
 
 def test_definitions_put_the_snapshot_last():
-    from etl.definitions import WAREHOUSE_ASSETS
+    from etl.defs.definitions import WAREHOUSE_ASSETS
 
     snapshot = WAREHOUSE_ASSETS[-1]
     assert snapshot.key == dg.AssetKey("analyst_snapshot")

@@ -19,16 +19,15 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.articles import article_tags, articles
-from etl.assets.mentions import securities, stock_mentions
-from etl.assets.raw_posts import raw_posts
-from etl.checks.asset_checks import QUALITY_CHECKS
-from etl.automation.partitions import partition_bounds
-from etl.checks.suites import ERROR, SUITES, WARN, rules_for, suites_for
-from etl.checks.validate import run_asset_checks, validate_frames
-from etl.resources import GreatExpectations, PostsFolder
+from etl.defs.assets.articles import article_tags, articles
+from etl.defs.assets.mentions import securities, stock_mentions
+from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.checks import QUALITY_CHECKS
+from etl.defs.partitions import partition_bounds
+from etl.defs.resources import GreatExpectations, PostsFolder, Warehouse
+from etl.quality.suites import ERROR, SUITES, WARN, rules_for, suites_for
+from etl.quality.validate import run_asset_checks, validate_frames
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import every_date
 
@@ -127,7 +126,7 @@ def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
         instance=dg.DagsterInstance.ephemeral(),
         resources={
             "posts": PostsFolder(path=str(posts), max_post_bytes=2 * 1024 * 1024, workers=1),
-            "duckdb": DuckDBResource(database=str(warehouse)),
+            "duckdb": Warehouse(database=str(warehouse)),
             # In this process, so that the test below can see whether Great Expectations was imported.
             "great_expectations": GreatExpectations(helper_process=False),
         },
@@ -211,8 +210,8 @@ def test_every_checked_asset_has_its_suites_and_errors_are_blocking():
 def test_definitions_carry_the_checks_without_importing_great_expectations():
     import subprocess
 
-    code = ("import sys, etl.definitions as d; "
-            "from etl.checks.asset_checks import QUALITY_CHECKS; "
+    code = ("import sys, etl.defs.definitions as d; "
+            "from etl.defs.checks import QUALITY_CHECKS; "
             "assert all(c in d.WAREHOUSE_CHECKS for c in QUALITY_CHECKS); "
             "assert len(list(d.defs.resolve_asset_graph().asset_check_keys)) >= %d; "
             "print('great_expectations' in sys.modules)" % len(all_check_keys()))

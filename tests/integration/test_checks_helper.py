@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl.checks import helper
-from etl.cli import run_load
-from etl.checks.suites import ERROR
-from etl.checks.validate import validate_asset
+from etl.defs.materialize import run_load
+from etl.quality import helper
+from etl.quality.suites import ERROR
+from etl.quality.validate import validate_asset
 from tests.conftest import age_files
 from tests.integration.test_checks import duplicate_and_keyless_mentions
 
@@ -44,10 +44,10 @@ def test_the_helper_gives_the_outcomes_of_validating_in_process(running_helper):
 
 
 def test_a_dead_helper_means_validating_in_process(running_helper, caplog):
-    running_helper._process.kill()
-    running_helper._process.join()
+    running_helper._service._process.kill()
+    running_helper._service._process.join()
     batch = _mentions_batch()
-    with caplog.at_level(logging.WARNING, logger="etl.checks.helper"):
+    with caplog.at_level(logging.WARNING, logger="etl.quality.helper"):
         outcomes = helper.validate_batches("stock_mentions", batch, today=TODAY)
     assert outcomes == validate_asset("stock_mentions", batch, today=TODAY)
     assert "validating stock_mentions in-process" in caplog.text
@@ -56,8 +56,8 @@ def test_a_dead_helper_means_validating_in_process(running_helper, caplog):
 
 
 def test_empty_batches_never_reach_the_helper(running_helper):
-    running_helper._process.kill()  # any request to it would now be logged as a failure
-    running_helper._process.join()
+    running_helper._service._process.kill()  # any request to it would now be logged as a failure
+    running_helper._service._process.join()
     empty = {"stock_mention": _mentions_batch()["stock_mention"].iloc[0:0]}
     outcomes = helper.validate_batches("stock_mentions", empty, today=TODAY)
     assert outcomes and all(o.passed and o.nothing_new for o in outcomes)
@@ -87,11 +87,11 @@ def test_great_expectations_is_imported_at_the_lowest_priority_and_validated_at_
     # The helper's main thread, which validates, keeps its parent's priority (on Linux a pid names
     # the process's main thread).
     running_helper.validate("stock_mentions", _mentions_batch(), TODAY)
-    assert os.getpriority(os.PRIO_PROCESS, running_helper._process.pid) == own
+    assert os.getpriority(os.PRIO_PROCESS, running_helper._service._process.pid) == own
 
 
 def test_a_load_with_nothing_to_do_stops_the_helper_it_started_only(small_corpus, tmp_path):
-    from etl.cli import load
+    from etl.cli.load import load
 
     age_files(small_corpus)
     assert load(small_corpus, tmp_path / "w.duckdb").result.success
@@ -109,8 +109,8 @@ def test_the_helper_does_not_outlive_a_killed_load(tmp_path):
     # see its pipe end and exit, not wait on it forever. (Its pid comes back in a file: a pipe
     # would stay open as long as the helper, which inherits it.)
     pid_file = tmp_path / "helper.pid"
-    script = ("import os, sys; from etl.checks import helper; helper.start_helper(); "
-              "open(sys.argv[1], 'w').write(str(helper._helper._process.pid)); os._exit(0)")
+    script = ("import os, sys; from etl.quality import helper; helper.start_helper(); "
+              "open(sys.argv[1], 'w').write(str(helper._helper._service._process.pid)); os._exit(0)")
     subprocess.run([sys.executable, "-c", script, str(pid_file)], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=True)
     helper_pid = int(pid_file.read_text())

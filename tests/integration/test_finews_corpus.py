@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.cli import run_load
+from etl.defs.materialize import run_load
 from tests.conftest import FINEWS, query
 
 pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not FINEWS.is_dir(), reason=f"{FINEWS} is absent")]

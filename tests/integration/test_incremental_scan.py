@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from etl import parallel
 from etl.warehouse import ingest
 from etl.warehouse.connection import open_warehouse
 from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, age_files, query
+
 
 def _scan(posts: Path, warehouse: Path, **options) -> ingest.IngestSummary:
     with open_warehouse(warehouse) as conn:
@@ -89,7 +91,7 @@ def test_small_batches_build_the_same_rows(small_corpus, tmp_path, monkeypatch, 
     _load(small_corpus, tmp_path / "whole.duckdb")
     monkeypatch.setattr(ingest, "INGEST_BATCH_FILES", 2)
     monkeypatch.setattr(ingest, "REBUILD_BATCH_ARTICLES", 1)
-    monkeypatch.setattr(ingest, "PARALLEL_THRESHOLD", 0)  # worker processes even for a few files
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)  # worker processes even for a few files
     monkeypatch.setattr(ingest, "EXAMINE_CHUNK_FILES", 1)  # and more read tasks than workers
     _load(small_corpus, tmp_path / "batched.duckdb", workers)
     for table, columns in [("article", "* EXCLUDE (loaded_at)"), ("staged_article_tag", "*"),

@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from etl.cli import run_load
-from etl.settings import analyst_db_for
-from etl.synthetic import generate_corpus
+from bench.synthetic import generate_corpus
+from etl.core.settings import analyst_db_for
+from etl.defs.materialize import run_load
 from tests.conftest import query
 
 TABLES = ("raw_post", "article", "article_tag", "stock_mention", "security", "rejected_post")
-LOAD = "import sys; from pathlib import Path; from etl.cli import run_load; run_load(Path(sys.argv[1]), Path(sys.argv[2]))"
+LOAD = "import sys; from pathlib import Path; from etl.defs.materialize import run_load; run_load(Path(sys.argv[1]), Path(sys.argv[2]))"
 
 
 def _counts(database: Path) -> dict[str, int]:

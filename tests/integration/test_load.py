@@ -1,9 +1,9 @@
-"""The asset graph end to end with `dagster.materialize` (via `etl.cli.run_load`) into a temp DuckDB."""
+"""The asset graph end to end with `dagster.materialize` (via `etl.defs.materialize.run_load`) into a temp DuckDB."""
 
 from datetime import date
 from pathlib import Path
 
-from etl.cli import run_load
+from etl.defs.materialize import run_load
 from tests.conftest import PLAIN_ID, SMALL_CORPUS, TWIN_ID, query, write_posts
 
 TABLES = ("raw_post", "article", "tag", "article_tag", "stock_mention", "security", "rejected_post")
@@ -127,7 +127,7 @@ def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path):
 
 
 def test_a_quarantined_file_is_retried_when_its_dates_load_again(small_corpus, tmp_path, monkeypatch):
-    from etl.assets import articles
+    from etl.defs.assets import articles
 
     posts = write_posts(small_corpus, {"_posts/2022-02-01-202202019999000109.md": BAD_FILES[
         "_posts/2022-02-01-202202019999000109.md"]})  # dated 2099: in the future

@@ -6,18 +6,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from etl.automation.partitions import partition_bounds
-from etl.cli import load
-from etl.settings import analyst_db_for
+from etl.cli.load import load
+from etl.core.settings import analyst_db_for
+from etl.defs.partitions import partition_bounds
 from etl.warehouse.connection import open_warehouse
-from etl.sources import discover
 from etl.warehouse.plan import compare_folder
-from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, TWIN_ID, age_files, query, write_posts
+from etl.warehouse.sources import discover
+from tests.conftest import (
+    HOUR_AGO_NS,
+    PLAIN_ID,
+    SMALL_CORPUS,
+    TWIN_ID,
+    age_files,
+    query,
+    write_posts,
+)
 
 
 def _plan(posts, warehouse, **options):
@@ -74,7 +82,8 @@ def test_an_edit_loads_exactly_its_date(loaded):
 
 
 def test_the_run_scans_with_the_listing_the_plan_took(loaded, monkeypatch):
-    from etl.warehouse import ingest, plan as plan_module
+    from etl.warehouse import ingest
+    from etl.warehouse import plan as plan_module
 
     small_corpus, warehouse = loaded
     listings = []
@@ -202,13 +211,14 @@ FRESH_PROCESS_LOAD = """
 import sys
 
 from etl import cli
-from etl.forked import Pending
+from etl.cli import load as load_command
+from etl.parallel import Pending
 
 forked, listings = [], []
 fork = Pending.in_forked_child
 Pending.in_forked_child = lambda function, arguments: forked.append(function.__name__) or fork(function, arguments)
-run_load = cli.run_load
-cli.run_load = lambda *args, listing_file, **options: (
+run_load = load_command.run_load
+load_command.run_load = lambda *args, listing_file, **options: (
     listings.append(listing_file is not None and listing_file.exists()) or run_load(*args, listing_file=listing_file, **options))
 status = cli.main(["load", "--posts", sys.argv[1], "--warehouse", sys.argv[2]])
 print("forked:", forked, "run given the child's listing:", listings, "exit:", status)
@@ -237,9 +247,9 @@ def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster
 
 
 def test_a_comparison_that_fails_in_the_child_fails_the_load_with_the_childs_error(tmp_path):
-    # `etl load` checks the folder first; `etl.cli.load` called as a library does not.
+    # `etl load` checks the folder first; `etl.cli.load.load` called as a library does not.
     missing = tmp_path / "no-such-folder"
-    script = "import sys; from pathlib import Path; from etl import cli; cli.load(Path(sys.argv[1]), Path(sys.argv[2]))"
+    script = "import sys; from pathlib import Path; from etl.cli.load import load; load(Path(sys.argv[1]), Path(sys.argv[2]))"
     done = subprocess.run([sys.executable, "-c", script, str(missing), str(tmp_path / "w.duckdb")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1

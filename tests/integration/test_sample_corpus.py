@@ -2,12 +2,12 @@
 
 import json
 
-from etl.cli import run_load
+from bench.synthetic import generate_corpus
+from etl.core.settings import SAMPLE_POSTS_DIR
+from etl.defs.materialize import run_load
 from etl.posts.build import SourceText
 from etl.posts.identity import identify
-from etl.settings import SAMPLE_POSTS_DIR
-from etl.sources import discover, read_file
-from etl.synthetic import generate_corpus
+from etl.warehouse.sources import discover, read_file
 from tests.conftest import build_all, query
 
 

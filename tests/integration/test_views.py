@@ -1,5 +1,5 @@
 """The analyst views and the example queries over a small hand-written corpus, loaded with
-`etl.cli.run_load` (dagster.materialize): exact rows for every view, `etl sql` over every query in
+`etl.defs.materialize.run_load` (dagster.materialize): exact rows for every view, `etl sql` over every query in
 sql/queries/, and the metadata and lineage the assets show in the Dagster UI.
 
 The corpus (all text written here, in the formats of ../shared/docs/corpus.md), 2022-03-02..15:
@@ -25,8 +25,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from etl.cli import main, run_load
-from etl.settings import SQL_DIR
+from etl.cli import main
+from etl.core.settings import SQL_DIR
+from etl.defs.materialize import run_load
 
 MAOTAI, WULIANGYE, CATL, TENCENT, ETF300 = "1.600519", "0.000858", "0.300750", "116.00700", "1.510300"
 LIQUOR, NEW_ENERGY = "90.BK0477", "90.BK0493"
@@ -337,7 +338,7 @@ def _materialization(result, key: str) -> dict:
 
 
 def _definition_metadata(key: str) -> dict:
-    from etl.definitions import defs
+    from etl.defs.definitions import defs
 
     return dict(defs.resolve_asset_graph().get(dg.AssetKey(key)).metadata)
 
@@ -379,7 +380,7 @@ def test_table_assets_show_column_schema_from_comments(loaded):
 
 
 def test_view_lineage_in_the_asset_graph():
-    from etl.definitions import defs
+    from etl.defs.definitions import defs
 
     graph = defs.resolve_asset_graph()
 

@@ -6,8 +6,15 @@ from etl.posts.article import merge_posts
 from etl.posts.build import SourceText
 from etl.posts.post import parse_post
 from tests.conftest import build_all
-from tests.unit.html_samples import (EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY,
-                                     PLAIN_FRONT, post)
+from tests.unit.html_samples import (
+    EMNEWS_BODY,
+    EMNEWS_FRONT,
+    MEDIA_BODY,
+    MEDIA_FRONT,
+    PLAIN_BODY,
+    PLAIN_FRONT,
+    post,
+)
 
 ID = "202201219999000003"
 

@@ -9,9 +9,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from etl.automation.schedules import daily_newest_posts, newest_partitions
-from etl.automation.sensors import changed_ranges, decode_cursor, folder_digests, posts_folder_sensor
-from etl.resources import PostsFolder
+from etl.defs.resources import PostsFolder
+from etl.defs.schedules import daily_newest_posts, newest_partitions
+from etl.defs.sensors import (
+    changed_ranges,
+    decode_cursor,
+    folder_digests,
+    posts_folder_sensor,
+)
 from tests.e2e.posts_factory import emnews_post, plain_post, sample_folder, write
 
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -141,7 +146,7 @@ def test_schedule_loads_yesterday_and_today_in_shanghai():
 
 
 def test_automation_is_registered_running_with_shanghai_time():
-    from etl.definitions import defs
+    from etl.defs.definitions import defs
 
     schedule = defs.get_schedule_def("daily_newest_posts")
     assert schedule.execution_timezone == "Asia/Shanghai"

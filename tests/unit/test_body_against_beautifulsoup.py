@@ -8,10 +8,10 @@ import random
 import pytest
 from bs4 import BeautifulSoup
 
+from etl.core.settings import SAMPLE_POSTS_DIR
 from etl.posts import body as body_module
 from etl.posts.body import html_to_text, parse_body
 from etl.posts.frontmatter import PostFormatError, normalize_text, split_front_matter
-from etl.settings import SAMPLE_POSTS_DIR
 from tests.conftest import FINEWS
 
 

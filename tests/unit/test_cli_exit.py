@@ -5,7 +5,7 @@ import subprocess
 import sys
 import tomllib
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 
 ENDING = """
 import atexit, sys, threading, time

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from etl import cli
+from etl.cli import sql as sql_command
 
 SIGPIPE_STATUS = 128 + 13
 """What a shell reports for a tool killed by SIGPIPE, the way `head`'s writers usually end."""
@@ -51,6 +52,6 @@ def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capfd):
     def helper_went_away(args):
         raise BrokenPipeError("the helper's pipe")
 
-    monkeypatch.setattr(cli, "_sql", helper_went_away)
+    monkeypatch.setattr(sql_command, "command", helper_went_away)
     with pytest.raises(BrokenPipeError, match="the helper's pipe"):
         cli.main(["sql", "SELECT 1"])

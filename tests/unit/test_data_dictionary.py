@@ -4,8 +4,8 @@ import difflib
 
 import duckdb
 
-from etl import dictionary
 from etl.warehouse import catalog
+from etl.warehouse import data_dictionary as dictionary
 from etl.warehouse.sql import created_names, schema_files, view_files, view_name
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from etl.forked import Pending
+from etl.parallel import Pending
 
 
 def _square(number: int) -> int:

@@ -2,7 +2,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from etl.posts.frontmatter import SHANGHAI, PostFormatError, normalize_text, parse_date, parse_front_matter
+from etl.core.calendar import SHANGHAI
+from etl.posts.frontmatter import (
+    PostFormatError,
+    normalize_text,
+    parse_date,
+    parse_front_matter,
+)
 
 POST = '---\nlayout: post\ntitle: "测试标题"\ndate: 2022-01-16 12:06:58 +0800\ncategories: emnews\ntags: 东财滚动新闻\n---\n正文'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.synthetic import RATES, generate_corpus, main
+from bench.synthetic import RATES, generate_corpus, main
 
 ALL_QUIRKS = {
     "bom", "blank_line_before_front_matter", "title_with_quote", "title_with_backslash", "empty_title",

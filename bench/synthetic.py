@@ -26,7 +26,7 @@ Quirk names in the manifest (per file):
   relations: twin (the story is in both feeds), copy (the file is in both folders),
     digest_only_version (plain copy of a story whose other copy has HTML)
 
-Run `python -m etl.synthetic --out DIR --posts N --seed S`.
+Run `python -m bench.synthetic --out DIR --posts N --seed S`.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.common import WAREHOUSE_ASSET, run_window, utc_now
-from etl.assets.table_schema import table_metadata
-from etl.resources import PostsFolder
-from etl.warehouse.connection import open_warehouse
+from etl.core.calendar import utc_now
+from etl.defs.assets.common import WAREHOUSE_ASSET, run_window
+from etl.defs.assets.table_schema import table_metadata
+from etl.defs.resources import PostsFolder, Warehouse
 from etl.warehouse.ingest import ingest_files
 
 SAMPLE_LIMIT = 10
@@ -16,9 +15,9 @@ SAMPLE_LIMIT = 10
     "read, unless ETL_HASH_EVERY_FILE) are only marked seen; new, changed and deleted files queue "
     "their articles for rebuilding."
 ))
-def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Warehouse) -> dg.MaterializeResult:
     window = run_window(context)
-    with open_warehouse(duckdb.database) as conn:
+    with duckdb.get_connection() as conn:
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now(),
                                trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
                                workers=posts.workers)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import dagster as dg
 
-from etl.automation.partitions import daily_posts
-from etl.posts.frontmatter import SHANGHAI
+from etl.defs.partitions import daily_posts
+from etl.defs.resources import DUCKDB_POOL
 from etl.warehouse.ingest import DateWindow
-
-DUCKDB_POOL = "duckdb"
-"""Concurrency pool of every asset that writes the DuckDB file; the instance limits it to 1."""
 
 TABLE_ASSET = dict(
     pool=DUCKDB_POOL,
@@ -28,14 +25,6 @@ WAREHOUSE_ASSET = TABLE_ASSET | dict(
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 """The asset whose work follows the post dates: which files a run scans."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def shanghai_today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def run_window(context: dg.AssetExecutionContext) -> DateWindow:

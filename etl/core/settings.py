@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = REPO_ROOT / "sql"
 SAMPLE_POSTS_DIR = REPO_ROOT / "data" / "sample_posts"
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"

@@ -18,17 +18,18 @@ from __future__ import annotations
 import atexit
 import importlib
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from etl.parallel import ForkedService
+
 if TYPE_CHECKING:  # this module is imported before a load knows it will run: pandas is imported when needed
     import pandas as pd
 
-    from etl.checks.validate import CheckOutcome
+    from etl.quality.validate import CheckOutcome
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +38,13 @@ HELPER_NICENESS = 19
 load leaves of the cores, and a load with nothing to check is not slowed by it."""
 
 
-def _serve(requests, parent_end) -> None:
+def _serve(requests) -> None:
     """The helper: import Great Expectations, then validate the batches `(asset, frames, today)`
     that come down the pipe and send back the outcomes, until the pipe closes."""
-    # The fork copied the parent's end of the pipe too: closed here, the pipe ends (EOF below) when
-    # the parent goes, however it goes, instead of leaving this process waiting on itself.
-    parent_end.close()
     importer = threading.Thread(target=_import_great_expectations, name="etl import great_expectations")
     importer.start()
     importer.join()
-    from etl.checks.validate import validate_asset
+    from etl.quality.validate import validate_asset
 
     while True:
         try:
@@ -73,12 +71,7 @@ class ValidationHelper:
     code; at the start of `etl load`, little) instead of starting a fresh interpreter."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("fork")
-        self._requests, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end, self._requests),
-                                        name="etl-great-expectations", daemon=True)
-        self._process.start()
-        child_end.close()
+        self._service = ForkedService(_serve, name="etl-great-expectations")
         self._lock = threading.Lock()
 
     def validate(self, asset: str, frames: Mapping[str, pd.DataFrame], today: date) -> list[CheckOutcome]:
@@ -86,8 +79,7 @@ class ValidationHelper:
         cannot give them."""
         with self._lock:
             try:
-                self._requests.send((asset, dict(frames), today))
-                kind, payload = self._requests.recv()
+                kind, payload = self._service.request((asset, dict(frames), today))
             except (EOFError, OSError) as exc:
                 raise HelperUnavailable(f"the helper process stopped ({exc or type(exc).__name__})") from exc
         if kind == "error":
@@ -96,13 +88,11 @@ class ValidationHelper:
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        return self._service.alive
 
     def stop(self) -> None:
         """End the helper at once: it holds nothing to save, and may still be importing."""
-        self._process.kill()
-        self._process.join()
-        self._requests.close()
+        self._service.stop()
 
 
 class HelperUnavailable(RuntimeError):
@@ -131,7 +121,7 @@ def start_helper() -> bool:
 def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date) -> list[CheckOutcome]:
     """Validate `asset`'s batches: in the helper when one is running and there is something to
     validate, else (or if the helper fails) in this process."""
-    from etl.checks.validate import validate_asset
+    from etl.quality.validate import validate_asset
 
     helper = _helper
     if helper is not None and any(not frame.empty for frame in frames.values()):

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import duckdb
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 from etl.warehouse import catalog
-from etl.warehouse.sql import apply_schema, apply_views, created_names, schema_files, view_files
+from etl.warehouse.sql import (
+    apply_schema,
+    apply_views,
+    created_names,
+    schema_files,
+    view_files,
+)
 
 DICTIONARY_PATH = REPO_ROOT / "docs" / "data-dictionary.md"
 

@@ -1,12 +1,11 @@
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.common import TABLE_ASSET, markdown_table, shanghai_today, utc_now
-from etl.assets.raw_posts import raw_posts
-from etl.assets.table_schema import table_metadata
-from etl.resources import PostsFolder
+from etl.core.calendar import shanghai_today, utc_now
+from etl.defs.assets.common import TABLE_ASSET, markdown_table
+from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.assets.table_schema import table_metadata
+from etl.defs.resources import PostsFolder, Warehouse
 from etl.warehouse import loads
-from etl.warehouse.connection import open_warehouse
 from etl.warehouse.ingest import rebuild_pending
 from etl.warehouse.sql import read_sql
 
@@ -18,9 +17,9 @@ REJECTION_SAMPLE = 10
     "Rebuilds exactly the articles whose files changed; a file that cannot be parsed goes to "
     "`rejected_post` with the reason, and the load goes on."
 ))
-def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Warehouse) -> dg.MaterializeResult:
     now = utc_now()
-    with open_warehouse(duckdb.database) as conn:
+    with duckdb.get_connection() as conn:
         summary = rebuild_pending(conn, today=shanghai_today(), now=now, max_bytes=posts.max_post_bytes,
                                   workers=posts.workers)
         total = conn.execute("SELECT count(*) FROM article").fetchone()[0]
@@ -44,8 +43,8 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Duck
     "Tags and categories (`tag`) and which articles carry them (`article_tag`), the union over "
     "each article's copies."
 ))
-def article_tags(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    with open_warehouse(duckdb.database) as conn:
+def article_tags(context: dg.AssetExecutionContext, duckdb: Warehouse) -> dg.MaterializeResult:
+    with duckdb.get_connection() as conn:
         touched = loads.publish(conn, "publish_article_tags.sql")
         total = conn.execute("SELECT count(*) FROM article_tag").fetchone()[0]
         tags = conn.execute("SELECT count(*) FROM tag").fetchone()[0]

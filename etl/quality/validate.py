@@ -3,7 +3,7 @@ validate them with Great Expectations (pandas data source, whole-dataframe batch
 DuckDB), and store the results in `dq_result`. A table with no such rows passes every rule without
 Great Expectations, which is imported (2–3 s) only when some table has rows to validate.
 
-Plain functions over a DuckDB connection or DataFrames; the Dagster checks in `etl.checks.asset_checks`
+Plain functions over a DuckDB connection or DataFrames; the Dagster checks in `etl.defs.checks`
 are a thin layer over `run_asset_checks`.
 """
 
@@ -18,7 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 import pyarrow as pa
 
-from etl.checks.suites import ERROR, TableSuite, gx_suite, suites_for
+from etl.quality.suites import ERROR, TableSuite, gx_suite, suites_for
 from etl.warehouse.loads import transaction
 from etl.warehouse.sql import read_sql, run_script
 

@@ -17,16 +17,14 @@ from collections import defaultdict
 from datetime import date
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.snapshot import TRIGGER_TAG, load_run_row
-from etl.automation.jobs import LOAD_JOB_NAME
-from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
-from etl.resources import PostsFolder
-from etl.sources import SourceFile, discover
-from etl.warehouse.connection import open_warehouse
+from etl.defs.jobs import LOAD_JOB_NAME
+from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
+from etl.defs.resources import PostsFolder, Warehouse
+from etl.defs.runs import TRIGGER_TAG, load_run_row
 from etl.warehouse.ingest import source_partition
 from etl.warehouse.publish import record_load_run
+from etl.warehouse.sources import SourceFile, discover
 
 OUT_OF_RANGE = "other"
 """Digest bucket of files with no date in the partition range: every run covers them."""
@@ -131,9 +129,9 @@ def posts_folder_sensor(context: dg.SensorEvaluationContext, posts: PostsFolder)
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Writes the load_run audit row (status failure) of every failed run of this code location.",
 )
-def load_run_failures(context: dg.RunFailureSensorContext, duckdb: DuckDBResource):
+def load_run_failures(context: dg.RunFailureSensorContext, duckdb: Warehouse):
     row = load_run_row(context.instance, context.dagster_run.run_id, status="failure",
                        recorded_by="load_run_failures")
-    with open_warehouse(duckdb.database) as conn:
+    with duckdb.get_connection() as conn:
         record_load_run(conn, row)
 

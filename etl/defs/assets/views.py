@@ -6,18 +6,25 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.articles import article_tags, articles
-from etl.assets.common import WAREHOUSE_ASSET
-from etl.assets.mentions import securities, stock_mentions
-from etl.assets.raw_posts import raw_posts
-from etl.assets.table_schema import column_schema
-from etl.query import cell_text
-from etl.settings import REPO_ROOT
-from etl.warehouse.connection import open_warehouse
+from etl.core.settings import REPO_ROOT
+from etl.core.values import cell_text
+from etl.defs.assets.articles import article_tags, articles
+from etl.defs.assets.common import WAREHOUSE_ASSET
+from etl.defs.assets.mentions import securities, stock_mentions
+from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.assets.table_schema import column_schema
+from etl.defs.resources import Warehouse
 from etl.warehouse.loads import transaction
-from etl.warehouse.sql import apply_views, created_names, read_sql, relations_read, schema_files, view_files, view_name
+from etl.warehouse.sql import (
+    apply_views,
+    created_names,
+    read_sql,
+    relations_read,
+    schema_files,
+    view_files,
+    view_name,
+)
 
 TABLE_ASSETS: dict[str, dg.AssetsDefinition] = {
     "raw_post": raw_posts,
@@ -118,8 +125,8 @@ def _preview(conn, name: str) -> dg.MetadataValue:
     ],
     pool=WAREHOUSE_ASSET["pool"],
 )
-def analyst_views(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.MaterializeResult]:
-    with open_warehouse(duckdb.database) as conn:
+def analyst_views(context: dg.AssetExecutionContext, duckdb: Warehouse) -> Iterator[dg.MaterializeResult]:
+    with duckdb.get_connection() as conn:
         with transaction(conn):
             names = apply_views(conn)
         with ThreadPoolExecutor(max_workers=VIEW_METADATA_THREADS) as pool:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from etl.settings import load_settings
+from etl.core.settings import load_settings
+from etl.warehouse.connection import LOCK_WAIT_SECONDS, open_warehouse
+
+DUCKDB_POOL = "duckdb"
+"""Concurrency pool of every asset and check that writes the DuckDB file; the instance limits it to 1."""
 
 
 class PostsFolder(dg.ConfigurableResource):
@@ -35,6 +40,18 @@ class PostsFolder(dg.ConfigurableResource):
         return read_listing(Path(self.listing_file))
 
 
+class Warehouse(DuckDBResource):
+    """The DuckDB warehouse file. `get_connection()` waits for the one writer DuckDB allows (then
+    fails naming the holder's PID) and applies the schema from `sql/schema/` first."""
+
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS
+
+    @contextmanager
+    def get_connection(self):
+        with open_warehouse(self.database, wait_seconds=self.lock_wait_seconds) as conn:
+            yield conn
+
+
 class GreatExpectations(dg.ConfigurableResource):
     """Where the asset checks run Great Expectations. With `helper_process`, in a process started
     when the run starts, so that its import (3 to 8 s) overlaps the load instead of following it
@@ -44,26 +61,30 @@ class GreatExpectations(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if self.helper_process:
-            from etl.checks.helper import start_helper
+            from etl.quality.helper import start_helper
 
             start_helper()
 
     def validator(self):
         """The function a check step validates its batches with (`run_asset_checks`'s `validate`)."""
         if self.helper_process:
-            from etl.checks.helper import validate_batches
+            from etl.quality.helper import validate_batches
 
             return validate_batches
-        from etl.checks.validate import validate_asset
+        from etl.quality.validate import validate_asset
 
         return validate_asset
 
 
-def default_resources() -> dict:
+def warehouse_resources(*, posts_dir: Path | None = None, warehouse: Path | None = None,
+                        listing_file: Path | None = None) -> dict:
+    """The resources of every load, whoever starts it: the settings' folder and warehouse unless
+    given (`etl load --posts/--warehouse`)."""
     settings = load_settings()
     return {
-        "posts": PostsFolder(path=str(settings.posts_dir), max_post_bytes=settings.max_post_bytes,
-                             workers=settings.workers, hash_every_file=settings.hash_every_file),
-        "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "posts": PostsFolder(path=str(posts_dir or settings.posts_dir), max_post_bytes=settings.max_post_bytes,
+                             workers=settings.workers, hash_every_file=settings.hash_every_file,
+                             listing_file=str(listing_file) if listing_file else None),
+        "duckdb": Warehouse(database=str(warehouse or settings.warehouse)),
         "great_expectations": GreatExpectations(),
     }

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from etl.posts.frontmatter import ARCHIVE_START, SHANGHAI
+from etl.core.calendar import ARCHIVE_START, SHANGHAI
 from etl.posts.markets import KNOWN_MARKETS, SECURITY_TYPES
 
 ERROR = "ERROR"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from etl.assets.articles import article_tags, articles
-from etl.assets.mentions import securities, stock_mentions
-from etl.assets.raw_posts import raw_posts
-from etl.assets.views import analyst_views
-from etl.assets.snapshot import build_analyst_snapshot
-from etl.automation.jobs import LOAD_JOB_NAME
-from etl.automation.schedules import daily_newest_posts
-from etl.automation.sensors import load_run_failures, posts_folder_sensor
-from etl.checks.asset_checks import QUALITY_CHECKS
-from etl.resources import default_resources
+from etl.defs.assets.articles import article_tags, articles
+from etl.defs.assets.mentions import securities, stock_mentions
+from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.assets.snapshot import build_analyst_snapshot
+from etl.defs.assets.views import analyst_views
+from etl.defs.checks import QUALITY_CHECKS
+from etl.defs.jobs import LOAD_JOB_NAME
+from etl.defs.resources import warehouse_resources
+from etl.defs.schedules import daily_newest_posts
+from etl.defs.sensors import load_run_failures, posts_folder_sensor
 
 WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
 WAREHOUSE_CHECKS: list = [*QUALITY_CHECKS]  # Great Expectations suites per table (etl/checks)
@@ -34,7 +34,7 @@ defs = dg.Definitions(
     jobs=[load_warehouse],
     schedules=[daily_newest_posts],
     sensors=[posts_folder_sensor, load_run_failures],
-    resources=default_resources(),
+    resources=warehouse_resources(),
     # Every step writes the one DuckDB file, so the `duckdb` pool runs them one at a time anyway: one
     # process per run instead of one per step saves a Python start (and a Great Expectations import)
     # per step, which is most of a small load's time.

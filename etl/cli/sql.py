@@ -6,19 +6,20 @@ warehouse itself, always opened read-only; `--db` names another file.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
+import sys
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from uuid import UUID
 
 import duckdb
 
-from etl.settings import Settings
+from etl.core.settings import Settings, load_settings
+from etl.core.values import cell_text, plain_value
 
 MAX_CELL_WIDTH = 60
 """Table format only: longer cells are cut with …; CSV and JSON carry the whole value."""
@@ -73,33 +74,8 @@ def render(result: QueryResult, fmt: str = "table") -> str:
     return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](result)
 
 
-def _plain(value):
-    """A JSON-ready value: dates as ISO text, decimals as numbers, lists and structs kept."""
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (timedelta, UUID)):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def cell_text(value) -> str:
-    """One non-NULL cell as text: dates in ISO form, lists and structs as JSON."""
-    value = _plain(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def render_json(result: QueryResult) -> str:
-    rows = [{c: _plain(v) for c, v in zip(result.columns, row)} for row in result.rows]
+    rows = [{c: plain_value(v) for c, v in zip(result.columns, row)} for row in result.rows]
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
@@ -155,3 +131,18 @@ def render_table(result: QueryResult) -> str:
     count = len(result.rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines)
+
+
+def command(args: argparse.Namespace) -> int:
+    """`etl sql`."""
+    if bool(args.query) == bool(args.file):
+        print("error: give a query or --file FILE (not both)", file=sys.stderr)
+        return 2
+    try:
+        sql = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+        result = run_query(analyst_database(load_settings(), args.db), sql)
+    except (QueryError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(render(result, args.format))
+    return 0

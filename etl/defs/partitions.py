@@ -4,7 +4,7 @@ from datetime import date
 
 import dagster as dg
 
-from etl.posts.frontmatter import ARCHIVE_START
+from etl.core.calendar import ARCHIVE_START
 
 daily_posts = dg.DailyPartitionsDefinition(
     start_date=ARCHIVE_START,

@@ -10,12 +10,10 @@ Great Expectations at all, and still reports (and records) every check, passed o
 
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from etl.assets.common import DUCKDB_POOL, shanghai_today, utc_now
-from etl.checks.suites import CHECKED_ASSETS, ERROR, Rule, rules_for
-from etl.resources import GreatExpectations
-from etl.warehouse.connection import open_warehouse
+from etl.core.calendar import shanghai_today, utc_now
+from etl.defs.resources import DUCKDB_POOL, GreatExpectations, Warehouse
+from etl.quality.suites import CHECKED_ASSETS, ERROR, Rule, rules_for
 
 
 def _spec(asset: str, rule: Rule) -> dg.AssetCheckSpec:
@@ -58,10 +56,10 @@ def build_checks(asset: str) -> dg.AssetChecksDefinition:
                     "results also go to dq_result.",
         pool=DUCKDB_POOL,
     )
-    def _checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, great_expectations: GreatExpectations):
-        from etl.checks.validate import run_asset_checks
+    def _checks(context: dg.AssetCheckExecutionContext, duckdb: Warehouse, great_expectations: GreatExpectations):
+        from etl.quality.validate import run_asset_checks
 
-        with open_warehouse(duckdb.database) as conn:
+        with duckdb.get_connection() as conn:
             outcomes = run_asset_checks(conn, asset, run_id=context.run.run_id, today=shanghai_today(), now=utc_now(),
                                         validate=great_expectations.validator())
         failed = [o for o in outcomes if not o.passed]

@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 
 import dagster as dg
 
-from etl.assets.snapshot import TRIGGER_TAG
-from etl.automation.jobs import LOAD_JOB_NAME
-from etl.automation.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_posts
-from etl.posts.frontmatter import SHANGHAI
+from etl.core.calendar import SHANGHAI
+from etl.defs.jobs import LOAD_JOB_NAME
+from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_posts
+from etl.defs.runs import TRIGGER_TAG
 
 NEWEST_DAYS = 2
 """Yesterday and today: yesterday's late posts and rewrites, and today's so far."""

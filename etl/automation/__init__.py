@@ -1,1 +1,0 @@
-"""Partitions, schedules and sensors: when and over which dates the assets run."""

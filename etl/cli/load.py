@@ -1,0 +1,118 @@
+"""`etl load`: plan from the files' stamps, one Dagster run over the dates that changed, a report.
+
+Dagster is imported only once the plan has started: in a fresh process the plan runs in a forked
+child meanwhile, and forking is safe only before DuckDB and Dagster's threads exist here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from etl.warehouse.plan import LoadPlan
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    plan: LoadPlan
+    result: object | None
+    """The Dagster run's result; None when the plan found nothing to load."""
+
+
+def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome:
+    """What `etl load` does: plan from the files' stamps, then one run over the dates that changed
+    (every date with `full`, or when the stamps cannot be trusted), or no run when nothing did."""
+    from etl.core.settings import load_settings
+    from etl.quality.helper import start_helper, stop_helper
+
+    full_reason = None
+    if full:
+        full_reason = "a full load was asked for"
+    elif load_settings().hash_every_file:
+        full_reason = "ETL_HASH_EVERY_FILE is set"
+    with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
+        listing_file = Path(scratch) / "listing.arrow"
+        comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file)
+        started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
+        try:
+            from etl.defs.partitions import partition_bounds
+
+            bounds = partition_bounds()
+            # While the folder is still being compared, import the run's definitions. Not the run's
+            # instance too: on a big folder the comparison ends about when these imports do, so a
+            # load with nothing to do would wait for it, and one with a run gains little.
+            if not comparison.done():
+                importlib.import_module("etl.defs.materialize")
+            plan = comparison.result().plan(bounds)
+        except BaseException:
+            comparison.cancel()  # before the scratch folder it writes into goes
+            if started_helper:
+                stop_helper()
+            raise
+        if plan.up_to_date:
+            if started_helper:  # no run to check; a helper found running stays for the process's next
+                stop_helper()
+            return LoadOutcome(plan, None)
+        return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
+                                          listing_file=listing_file if listing_file.exists() else None))
+
+
+def run_load(*args, **options):
+    """`etl.defs.materialize.run_load`, imported only when a run is due: Dagster's import must
+    follow the plan's fork."""
+    from etl.defs.materialize import run_load as run
+
+    return run(*args, **options)
+
+
+def _start_comparison(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+    """Start comparing the folder with the warehouse (`plan.compare_folder`), keeping the listing in
+    `listing_file` for the run's scan. In a fresh process, which has not imported Dagster yet, it
+    runs in a forked child while this process imports Dagster, which take about as long as each other.
+    The fork is safe then, before this process has loaded DuckDB (whose threads may hold locks).
+    Elsewhere (tests, a long-lived process) there is nothing to overlap, and it runs here."""
+    from etl.parallel import Pending
+
+    arguments = (posts_dir, warehouse, full_reason, listing_file)
+    if "dagster" in sys.modules or "duckdb" in sys.modules:
+        return Pending.done_with(_compare_and_keep_listing(*arguments))
+    return Pending.in_forked_child(_compare_and_keep_listing, arguments)
+
+
+def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+    from dataclasses import replace
+
+    from etl.core.settings import analyst_db_for
+    from etl.warehouse.ingest import write_listing
+    from etl.warehouse.plan import compare_folder
+
+    comparison = compare_folder(posts_dir, warehouse, analyst_db_for(warehouse), full_reason=full_reason)
+    if comparison.listing is None:
+        return comparison
+    write_listing(comparison.listing, listing_file)
+    return replace(comparison, listing=None)  # the file carries it: a pipe would copy 100k rows twice
+
+
+def command(args: argparse.Namespace) -> int:
+    """`etl load`."""
+    from etl.core.settings import load_settings
+
+    settings = load_settings()
+    posts_dir = Path(args.posts).resolve() if args.posts else settings.posts_dir
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
+    if not posts_dir.is_dir():
+        print(f"error: posts folder {posts_dir} does not exist", file=sys.stderr)
+        return 2
+    print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
+    outcome = load(posts_dir, warehouse, full=args.full)
+    from etl.cli.report import (
+        print_load_report,  # it imports Dagster and DuckDB: not before `load` forks
+    )
+
+    return print_load_report(outcome, warehouse)

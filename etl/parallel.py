@@ -1,0 +1,203 @@
+"""The one way this project spreads work over processes: every child is forked here, dies with its
+parent however the parent dies, and holds no pipe end but its own.
+
+- `ordered_map`: a function over a stream of items on a pool of worker processes, results in order,
+  with a bounded number of items in flight, so the caller's own work (fetching the next items,
+  storing the last results) overlaps the workers'. One worker: inline, no process.
+- `Pending`: one value computed in a forked child while this process goes on (the load's plan, while
+  this process imports Dagster).
+- `ForkedService`: a long-lived forked child that answers requests over a pipe (Great Expectations
+  in `etl.quality.helper`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PARALLEL_THRESHOLD = 400
+"""Below this many files or articles, starting worker processes costs more than it saves."""
+
+_PR_SET_PDEATHSIG = 1
+_FORK = multiprocessing.get_context("fork")
+
+
+def die_with_parent() -> None:
+    """In a child: be killed when the process that forked it dies, even by SIGKILL, so no worker or
+    helper outlives a killed load holding the warehouse's files (Linux `PR_SET_PDEATHSIG`). The
+    parent may already be gone by the time this runs: then exit now."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the closed pipes still end the helpers
+        pass
+    if parent == 1:
+        os._exit(1)
+
+
+def worker_count(requested: int, items: int) -> int:
+    """Workers worth starting for `items` items: one (inline) below `PARALLEL_THRESHOLD`."""
+    return max(1, requested) if items >= PARALLEL_THRESHOLD else 1
+
+
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, workers: int,
+                in_flight: int | None = None) -> Iterator[Result]:
+    """`function(item)` for each item, in order. With more than one worker, items are taken from
+    `items` only as slots free up (at most `in_flight`, default two per worker, are submitted and
+    not yet collected), so memory stays bounded and a lazy `items` is consumed while the workers
+    work. `function` must be a module-level callable (it is pickled)."""
+    if workers <= 1:
+        yield from map(function, items)
+        return
+    limit = in_flight or 2 * workers
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK, initializer=die_with_parent) as pool:
+        waiting: deque[Future] = deque()
+        for item in items:
+            waiting.append(pool.submit(function, item))
+            if len(waiting) >= limit:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def _start_child(target: Callable, arguments: tuple, name: str) -> multiprocessing.Process:
+    process = _FORK.Process(target=_child_main, args=(target, arguments), name=name, daemon=True)
+    process.start()
+    return process
+
+
+def _child_main(target: Callable, arguments: tuple) -> None:
+    die_with_parent()
+    target(*arguments)
+
+
+class Pending:
+    """A value being computed, here (already done) or in a forked child."""
+
+    def __init__(self, outcome: tuple[str, object] | None = None, receiver=None, process=None) -> None:
+        self._outcome, self._receiver, self._process = outcome, receiver, process
+
+    @classmethod
+    def done_with(cls, value) -> Pending:
+        return cls(outcome=("value", value))
+
+    @classmethod
+    def in_forked_child(cls, function: Callable, arguments: tuple) -> Pending:
+        """`function(*arguments)` in a forked child. Fork only before this process has loaded a
+        native library whose threads may hold locks the child would need (DuckDB); CPython resets
+        its own locks in the child."""
+        receiver, sender = _FORK.Pipe(duplex=False)
+        process = _start_child(_send_result, (sender, receiver, function, arguments),
+                               name=f"etl {function.__name__.strip('_')}")
+        sender.close()
+        return cls(receiver=receiver, process=process)
+
+    def done(self) -> bool:
+        return self._outcome is not None or self._receiver.poll()
+
+    def result(self):
+        """The value, or the child's exception raised again here."""
+        if self._outcome is None:
+            try:
+                self._outcome = self._receiver.recv()
+            except EOFError:  # it died before it could answer (killed, out of memory)
+                self._process.join()
+                self._outcome = ("lost", RuntimeError(
+                    f"the process '{self._process.name}' ended without a result (exit code {self._process.exitcode})"))
+            finally:
+                self._finish()
+        kind, payload = self._outcome
+        if kind == "error":
+            raise _rebuilt(*payload)
+        if kind == "lost":
+            raise payload
+        return payload
+
+    def cancel(self) -> None:
+        """Stop the child if it is still at work: its value will not be asked for."""
+        if self._outcome is None:
+            self._process.kill()
+            self._outcome = ("lost", RuntimeError(f"the process '{self._process.name}' was cancelled"))
+            self._finish()
+
+    def _finish(self) -> None:
+        self._receiver.close()
+        self._process.join()
+        self._process.close()
+
+
+class ForkedService:
+    """A forked child running `serve(connection)` until the connection closes: requests go down
+    the pipe, replies come back, one at a time (callers serialize). The child closes the parent's
+    end the fork copied, so it sees EOF when the parent goes."""
+
+    def __init__(self, serve: Callable, name: str) -> None:
+        self._connection, child_end = _FORK.Pipe()
+        self._process = _start_child(_serve_with_own_end, (serve, child_end, self._connection), name)
+        child_end.close()
+
+    def request(self, message):
+        """Send `message` and return the reply; `EOFError`/`OSError` when the child is gone."""
+        self._connection.send(message)
+        return self._connection.recv()
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def stop(self) -> None:
+        """End the child at once: it holds nothing to save."""
+        self._process.kill()
+        self._process.join()
+        self._connection.close()
+
+
+def _serve_with_own_end(serve: Callable, child_end, parent_end) -> None:
+    parent_end.close()
+    serve(child_end)
+
+
+def _send_result(sender, receiver, function: Callable, arguments: tuple) -> None:
+    receiver.close()  # the parent's end, copied by the fork
+    try:
+        reply = ("value", function(*arguments))
+    except BaseException as exc:
+        reply = ("error", _portable(exc))
+    try:
+        sender.send(reply)
+    except (pickle.PicklingError, TypeError, AttributeError) as unpicklable:  # raised before anything is sent
+        sender.send(("error", _portable(RuntimeError(f"the result could not be sent back: {unpicklable!r}"))))
+    sender.close()
+
+
+def _portable(exc: BaseException) -> tuple[bytes | None, str]:
+    """The exception pickled (when it can be) and its traceback as text, which always crosses."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        return pickle.dumps(exc), text
+    except Exception:
+        return None, text
+
+
+def _rebuilt(pickled: bytes | None, text: str) -> BaseException:
+    """The child's exception as raised there, its traceback attached; a RuntimeError carrying that
+    traceback when it cannot be rebuilt here."""
+    try:
+        exc = pickle.loads(pickled) if pickled else None
+    except Exception:
+        exc = None
+    if exc is None:
+        return RuntimeError(f"the forked process failed:\n{text}")
+    exc.add_note("in the forked process:\n" + text)
+    return exc
