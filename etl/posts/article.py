@@ -1,58 +1,19 @@
 """Many source files, one article: pick the most complete copy, fill its gaps, union tags and mentions.
 
-The rows built here are the warehouse's rows: their fields are the columns of `sql/schema`, and a
-test holds the two together.
+The rows built here are the warehouse's rows (`etl.core.rows`): their fields are the columns of
+`sql/schema`, and a test holds the two together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from etl.core.calendar import SHANGHAI
+from etl.core.rows import ArticleRow, ArticleTagRow, StockMentionRow
 from etl.posts.mentions import Mention
 from etl.posts.post import ParsedPost, partition_date
 
 _LAYOUT_RANK = {"digest_html": 3, "html": 2, "plain": 1, "digest_only": 0}
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    article_id: str
-    title: str | None
-    published_at: datetime | None
-    published_date: date | None
-    category: str | None
-    media: str | None
-    digest: str | None
-    body_text: str
-    source_url: str | None
-    share_url: str | None
-    layout: str
-    post_paths: list[str]
-    best_post_path: str
-    title_variants: list[str]
-    deleted_from_source: bool
-
-
-@dataclass(frozen=True)
-class ArticleTagRow:
-    article_id: str
-    tag_id: str
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class StockMentionRow:
-    article_id: str
-    secid: str
-    market_id: int
-    code: str
-    name: str | None
-    security_type: str
-    mention_count: int
-    sources: list[str]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from etl.core.rows import RejectionRow
 from etl.posts.article import MergedArticle, merge_posts
 from etl.posts.frontmatter import PostFormatError
 from etl.posts.post import decode, parse_post
@@ -27,21 +28,10 @@ class SourceText:
     read_error: str | None = None
 
 
-@dataclass(frozen=True)
-class Rejection:
-    post_path: str
-    content_sha256: str
-    article_id: str
-    reason: str
-    field_name: str | None
-    line_number: int | None
-    raw_text: str
-
-
 @dataclass
 class BuildResult:
     articles: list[MergedArticle] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[RejectionRow] = field(default_factory=list)
     unbuildable: list[str] = field(default_factory=list)
     """Articles none of whose copies could be parsed: their last good rows stay (the broken files sit
     in `rejected_post`), marked deleted from the source once every file is (`replace_articles.sql`)."""
@@ -94,8 +84,8 @@ def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | 
     return result
 
 
-def _rejection(copy: SourceText, error: PostFormatError) -> Rejection:
-    return Rejection(
+def _rejection(copy: SourceText, error: PostFormatError) -> RejectionRow:
+    return RejectionRow(
         post_path=copy.post_path,
         content_sha256=copy.content_sha256,
         article_id=copy.article_id,

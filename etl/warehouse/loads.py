@@ -7,9 +7,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import UnionType
+from typing import Annotated, Union, get_args, get_origin, get_type_hints
 
 import pyarrow as pa
 
+from etl.core.rows import ArticleRow, ArticleTagRow, RejectionRow, StockMentionRow
 from etl.posts import markets
 from etl.posts.build import BuildResult, SourceText
 from etl.warehouse.sql import read_sql, run_script
@@ -141,26 +144,30 @@ def pending_sources(conn, first: str, last: str) -> list[SourceText]:
     ]
 
 
-ARTICLE_SCHEMA = pa.schema([
-    ("article_id", pa.string()), ("title", pa.string()), ("published_at", pa.timestamp("us", tz="UTC")),
-    ("published_date", pa.date32()), ("category", pa.string()), ("media", pa.string()),
-    ("digest", pa.string()), ("body_text", pa.large_string()), ("source_url", pa.string()),
-    ("share_url", pa.string()), ("layout", pa.string()), ("post_paths", pa.list_(pa.string())),
-    ("best_post_path", pa.string()), ("title_variants", pa.list_(pa.string())),
-    ("deleted_from_source", pa.bool_()),
-])
-TAG_SCHEMA = pa.schema([("article_id", pa.string()), ("tag_id", pa.string()), ("name", pa.string()),
-                        ("kind", pa.string())])
-MENTION_SCHEMA = pa.schema([
-    ("article_id", pa.string()), ("secid", pa.string()), ("market_id", pa.int32()), ("code", pa.string()),
-    ("name", pa.string()), ("security_type", pa.string()), ("mention_count", pa.int32()),
-    ("sources", pa.list_(pa.string())),
-])
-REJECTION_SCHEMA = pa.schema([
-    ("post_path", pa.string()), ("content_sha256", pa.string()), ("article_id", pa.string()),
-    ("reason", pa.string()), ("field_name", pa.string()), ("line_number", pa.int32()),
-    ("raw_text", pa.large_string()),
-])
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), date: pa.date32(),
+                datetime: pa.timestamp("us", tz="UTC"), "int32": pa.int32(), "large_string": pa.large_string()}
+
+
+def arrow_schema(row_type: type) -> pa.Schema:
+    """The Arrow schema of a row dataclass (`etl.core.rows`): one column per field, in order."""
+    return pa.schema([(name, _arrow_type(hint)) for name, hint in get_type_hints(row_type, include_extras=True).items()])
+
+
+def _arrow_type(hint) -> pa.DataType:
+    if get_origin(hint) is Annotated:
+        return _ARROW_TYPES[hint.__metadata__[0]]
+    if get_origin(hint) in (Union, UnionType):
+        (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _arrow_type(inner)
+    if get_origin(hint) is list:
+        return pa.list_(_arrow_type(get_args(hint)[0]))
+    return _ARROW_TYPES[hint]
+
+
+ARTICLE_SCHEMA = arrow_schema(ArticleRow)
+TAG_SCHEMA = arrow_schema(ArticleTagRow)
+MENTION_SCHEMA = arrow_schema(StockMentionRow)
+REJECTION_SCHEMA = arrow_schema(RejectionRow)
 
 
 @dataclass(frozen=True)
