@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS dq_result (
     checked_at        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (run_id, asset, check_name)
 );
-COMMENT ON TABLE dq_result IS 'One row per data-quality check per load: the Great Expectations suites (etl/checks) run on what each asset wrote since its last clean check (a run in which none of its ERROR checks failed).';
+COMMENT ON TABLE dq_result IS 'One row per data-quality check per load: the Great Expectations suites (etl/quality) run on what each asset wrote since its last clean check (a run in which none of its ERROR checks failed).';
 COMMENT ON COLUMN dq_result.run_id IS 'Dagster run id of the load whose batch was checked.';
 COMMENT ON COLUMN dq_result.asset IS 'Dagster asset the check belongs to: articles, article_tags, stock_mentions or securities.';
 COMMENT ON COLUMN dq_result.check_name IS 'Name of the check, the same as the Dagster asset check (secid_format, article_exists, ...).';
