@@ -8,6 +8,10 @@ parent however the parent dies, and holds no pipe end but its own.
   this process imports Dagster).
 - `ForkedService`: a long-lived forked child that answers requests over a pipe (Great Expectations
   in `etl.quality.helper`).
+
+Threads, for work that releases the GIL (DuckDB queries, file system calls):
+- `thread_map`: a function over a few items side by side;
+- `in_background`: one call on a thread of its own, which the process waits for before it exits.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -69,6 +74,28 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, wo
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
+
+
+def thread_map(function: Callable[[Item], Result], items: Iterable[Item], *, threads: int) -> list[Result]:
+    """`function(item)` for each item, on `threads` threads; results in order."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(function, items))
+
+
+def in_background(function: Callable[..., Result], *arguments, name: str) -> Future:
+    """`function(*arguments)` on a thread of its own, started now; its outcome is the Future's. The
+    thread is not a daemon: the process waits for it before it exits (`etl.cli.exit_skipping_teardown`
+    too)."""
+    outcome: Future = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(function(*arguments))
+        except BaseException as exc:
+            outcome.set_exception(exc)
+
+    threading.Thread(target=run, name=name).start()
+    return outcome
 
 
 def _start_child(target: Callable, arguments: tuple, name: str) -> multiprocessing.Process:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from etl.parallel import ForkedService
+from etl.parallel import ForkedService, in_background
 
 if TYPE_CHECKING:  # this module is imported before a load knows it will run: pandas is imported when needed
     import pandas as pd
@@ -41,9 +41,8 @@ load leaves of the cores, and a load with nothing to check is not slowed by it."
 def _serve(requests) -> None:
     """The helper: import Great Expectations, then validate the batches `(asset, frames, today)`
     that come down the pipe and send back the outcomes, until the pipe closes."""
-    importer = threading.Thread(target=_import_great_expectations, name="etl import great_expectations")
-    importer.start()
-    importer.join()
+    # On a thread of its own: Linux keeps a nice value per thread, and only the import is to be slow.
+    in_background(_import_great_expectations, name="etl import great_expectations").result()
     from etl.quality.validate import validate_asset
 
     while True:

@@ -13,14 +13,14 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from etl.parallel import ordered_map, worker_count
+from etl.parallel import in_background, ordered_map, worker_count
 from etl.posts.build import SourceText, build_batch, split_by_article
 from etl.posts.frontmatter import PostFormatError, normalize_text, parse_front_matter
 from etl.posts.identity import identify
@@ -198,20 +198,21 @@ def read_listing(path: Path) -> pa.Table:
 
 
 class _BatchWriter:
-    """Stores batches of file versions on a thread of its own, one batch at a time, while the scan
+    """Stores batches of file versions in the background, one batch at a time, while the scan
     reads the next: DuckDB and the reads both release the GIL, so a cold scan overlaps its disk
     reads with its inserts. A failed store is raised by the next `store` or at the end."""
 
     def __init__(self, conn, *, run_id: str, now: datetime) -> None:
         self._conn, self._run_id, self._now = conn, run_id, now
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-versions")
         self._in_flight: Future | None = None
 
     def store(self, incoming: list[loads.IncomingVersion]) -> None:
         self._wait()
         if incoming:
-            self._in_flight = self._pool.submit(loads.store_versions, self._conn, incoming,
-                                                run_id=self._run_id, now=self._now)
+            self._in_flight = in_background(self._store, incoming, name="etl store versions")
+
+    def _store(self, incoming: list[loads.IncomingVersion]) -> None:
+        loads.store_versions(self._conn, incoming, run_id=self._run_id, now=self._now)
 
     def _wait(self) -> None:
         if self._in_flight is not None:
@@ -222,10 +223,7 @@ class _BatchWriter:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        try:
-            self._wait()
-        finally:
-            self._pool.shutdown()
+        self._wait()
 
 
 def listing_of(sources: list[SourceFile]) -> pa.Table:

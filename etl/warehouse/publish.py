@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 
+from etl.parallel import in_background
 from etl.warehouse.sql import read_sql
 
 SNAPSHOT_ALIAS = "analyst_snapshot_tmp"
@@ -102,9 +102,9 @@ def publish_snapshot(conn, target: Path, *, storage_version: str | None = None) 
 
 
 def _replace_freeing_the_old_later(tmp: Path, target: Path) -> None:
-    """`os.replace(tmp, target)`, the old snapshot's blocks freed on a thread of their own: freeing
-    460 MB takes the file system 0.5 s, which the rest of the run overlaps. A second link keeps them
-    through the rename; the process waits for the thread before it exits."""
+    """`os.replace(tmp, target)`, the old snapshot's blocks freed on a thread of their own: freeing a
+    big file takes the file system long enough to be worth overlapping with the rest of the run. A
+    second link keeps them through the rename; the process waits for the thread before it exits."""
     retired = target.with_name(target.name + ".retired")
     retired.unlink(missing_ok=True)  # left by a process that stopped before freeing it
     try:
@@ -115,7 +115,7 @@ def _replace_freeing_the_old_later(tmp: Path, target: Path) -> None:
     try:
         os.replace(tmp, target)
     finally:  # after a failed rename the old snapshot is still `target`: the link only holds space
-        threading.Thread(target=retired.unlink, kwargs={"missing_ok": True}, name="etl free old snapshot").start()
+        in_background(retired.unlink, True, name="etl free old snapshot")
 
 
 def _copy_contents(conn, source: str, tmp: Path, storage_version: str) -> None:

@@ -3,7 +3,6 @@ that write the tables it reads (so the asset graph shows each view's lineage), a
 one step, `analyst_views`, which is also the asset the analyst snapshot waits for."""
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 
@@ -15,6 +14,7 @@ from etl.defs.assets.mentions import securities, stock_mentions
 from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.assets.table_schema import column_schema
 from etl.defs.resources import Warehouse
+from etl.parallel import thread_map
 from etl.warehouse.loads import transaction
 from etl.warehouse.sql import (
     apply_views,
@@ -82,7 +82,7 @@ VIEW_SPECS = _view_specs()
 
 VIEW_METADATA_THREADS = 2
 """Views whose row count and preview are computed at once: each query is short, so two side by side
-use the cores better than one query's own threads do (1.5 s instead of 2.4 s at 100k posts)."""
+use the cores better than one query's own threads do (docs/benchmarks.md)."""
 
 
 def _row_count_and_preview(conn, name: str) -> tuple[int, dg.MetadataValue]:
@@ -129,8 +129,8 @@ def analyst_views(context: dg.AssetExecutionContext, duckdb: Warehouse) -> Itera
     with duckdb.get_connection() as conn:
         with transaction(conn):
             names = apply_views(conn)
-        with ThreadPoolExecutor(max_workers=VIEW_METADATA_THREADS) as pool:
-            facts = dict(zip(names, pool.map(lambda name: _row_count_and_preview(conn, name), names)))
+        facts = dict(zip(names, thread_map(lambda name: _row_count_and_preview(conn, name), names,
+                                           threads=VIEW_METADATA_THREADS)))
     counts = {name: count for name, (count, _) in facts.items()}
     for name, (count, preview) in facts.items():
         yield dg.MaterializeResult(asset_key=name, metadata={"dagster/row_count": count, "preview": preview})
