@@ -176,17 +176,30 @@ def parse_date(raw: str, *, line: int | None = None) -> datetime | None:
         naive = datetime.strptime(f"{match.group('date')} {time_part.split('.')[0]}", "%Y-%m-%d %H:%M:%S")
     except ValueError as exc:
         raise PostFormatError(f"date {value!r} does not exist: {exc}", line=line, field_name="date") from None
-    offset = match.group("offset")
+    published = naive.replace(tzinfo=_zone(match.group("offset"), value, line))
+    try:
+        # The warehouse stores the instant in UTC and files the post under its Shanghai date.
+        published.astimezone(timezone.utc)
+        published.astimezone(SHANGHAI)
+    except OverflowError:
+        raise PostFormatError(
+            f"date {value!r} is out of range: in UTC or Asia/Shanghai time it falls outside the years 1 to 9999",
+            line=line, field_name="date",
+        ) from None
+    return published
+
+
+def _zone(offset: str | None, value: str, line: int | None) -> timezone:
     if offset is None:
-        return naive.replace(tzinfo=SHANGHAI)
+        return SHANGHAI
     if offset == "Z":
-        return naive.replace(tzinfo=timezone.utc)
+        return timezone.utc
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     if delta > timedelta(hours=14):
         raise PostFormatError(f"date {value!r} has an impossible offset {offset}", line=line, field_name="date")
-    return naive.replace(tzinfo=timezone(sign * delta))
+    return timezone(sign * delta)
 
 
 def parse_front_matter(text: str) -> FrontMatter:

@@ -13,15 +13,16 @@ from etl.posts.body import html_to_text, parse_body
 from etl.posts.frontmatter import PostFormatError, normalize_text, split_front_matter
 from etl.settings import SAMPLE_POSTS_DIR
 from tests.conftest import FINEWS
+from tests.unit import reference_patterns
 
 
 def reference_html_to_text(html: str) -> tuple[str, str | None]:
     """The body rules with BeautifulSoup: no chart block, attribution out as media, hidden
     elements, scripts, styles and images dropped, a line per <br>, a paragraph per block."""
-    soup = BeautifulSoup(body_module._CHART_BLOCK.sub("", html), "lxml")
+    soup = BeautifulSoup(reference_patterns.CHART_BLOCK.sub("", html), "lxml")
     media = None
     for attribution in soup.select("p.em_media"):
-        found = body_module._ATTRIBUTION.match(attribution.get_text().strip())
+        found = reference_patterns.ATTRIBUTION.match(attribution.get_text().strip())
         media = (found.group(1) if found else attribution.get_text().strip()) or media
         attribution.decompose()
     for hidden in soup.select('[style*="display:none"], [style*="display: none"], script, style, img'):
