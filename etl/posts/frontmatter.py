@@ -8,6 +8,7 @@ own timestamp typing would turn some dates into datetimes and leave others (`+08
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -127,12 +128,47 @@ def _parse_yaml(lines: list[str]) -> dict[str, str] | None:
     if simple is not None:
         return simple
     try:
-        loaded = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # noqa: S506 - BaseLoader builds no objects
+        return _string_mapping(yaml.parse("\n".join(lines), Loader=_YAML_LOADER))
     except yaml.YAMLError:
         return None
-    if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+
+
+def _string_mapping(events: Iterator[yaml.Event]) -> dict[str, str] | None:
+    """The one document of a YAML stream as a mapping of strings (values stripped), read from the
+    parser's events; None for any other document, or where loading it fails (no document or two,
+    an alias to no anchor, an anchor given twice).
+
+    The events are left at the first collection inside the mapping: loading would build it, nested
+    as deep as it goes (deep enough to exhaust Python's recursion), only for the mapping to be refused.
+    """
+    next(events)  # the stream's start
+    document = next(events)
+    root = next(events) if isinstance(document, yaml.DocumentStartEvent) else None
+    if not isinstance(root, yaml.MappingStartEvent):
         return None
-    return {str(k): v.strip() for k, v in loaded.items()}
+    anchors: dict[str, str | None] = {root.anchor: None} if root.anchor else {}  # None: not a string
+    fields: dict[str, str] = {}
+    key: str | None = None
+    for event in events:
+        if isinstance(event, yaml.MappingEndEvent):
+            break
+        if isinstance(event, yaml.AliasEvent):
+            text = anchors.get(event.anchor)
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor not in anchors:
+            text = event.value
+            if event.anchor is not None:
+                anchors[event.anchor] = text
+        else:
+            return None  # a collection, or an anchor given twice
+        if text is None:
+            return None
+        if key is None:
+            key = text
+        else:
+            fields[key] = text.strip()
+            key = None
+    next(events)  # the document's end
+    return fields if isinstance(next(events), yaml.StreamEndEvent) else None
 
 
 _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
