@@ -40,6 +40,10 @@ _MAX_DEPTH = 256
 """Elements open at once, the `<html>` and `<body>` lxml adds included. An article nests a handful;
 libxml2 looks through every open element for each end tag that closes none of them, so a body
 nested without bound would cost the square of its size."""
+_FEED_CHARS = 1 << 16
+"""How much of a body lxml is given at a time, more than any article holds. An error raised by the
+target stops the parse only where a feed ends: libxml2 still reads the rest of what it was given,
+nesting as deep as that goes."""
 
 @dataclass(frozen=True)
 class Body:
@@ -93,9 +97,12 @@ def parse_body(body: str) -> Body:
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Clean text and attribution of an EastMoney HTML body."""
     markup, _ = split_chart_blocks(html)
+    if markup.startswith("\ufeff"):
+        markup = markup[1:]
     parser = _html_parser()
     try:
-        parser.feed(markup[1:] if markup.startswith("\ufeff") else markup)
+        for start in range(0, len(markup) or 1, _FEED_CHARS):
+            parser.feed(markup[start : start + _FEED_CHARS])
         text, attributions = parser.close()
     except BaseException:
         _PER_THREAD.html_parser = None  # a parse that failed half-way may leave state behind

@@ -14,6 +14,7 @@ from etl.posts.frontmatter import PostFormatError, normalize_text, split_front_m
 from etl.settings import SAMPLE_POSTS_DIR
 from tests.conftest import FINEWS
 from tests.unit import reference_patterns
+from tests.unit.html_samples import HTML
 
 
 def reference_html_to_text(html: str) -> tuple[str, str | None]:
@@ -73,3 +74,17 @@ def test_random_tag_soup_reads_as_with_beautifulsoup(seed):
     rng = random.Random(seed)
     html = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40)))
     assert html_to_text(html) == reference_html_to_text(html), html
+
+
+# Pieces that close what they open, so that a long body of them nests no deeper than a real one.
+CLOSED_PIECES = [HTML, "<p>公司发布公告。</p>", "<div><span>营收</span>增长 12%</div>", "<br>", "&nbsp;&amp;", "\u3000", "\n",
+                 "<!--EM_StockImg_Start--><p>图</p><!--EM_StockImg_End-->", '<p class="em_media">（文章来源：测试报）</p>',
+                 '<span style="display:none">隐</span>', "<script>var a = '<p>';</script>", "<!-- 注释 -->", "文字"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_body_longer_than_one_feed_reads_as_with_beautifulsoup(seed):
+    rng = random.Random(seed)
+    html = "".join(rng.choice(CLOSED_PIECES) for _ in range(body_module._FEED_CHARS // 20))
+    assert len(html) > 2 * body_module._FEED_CHARS
+    assert html_to_text(html) == reference_html_to_text(html)
