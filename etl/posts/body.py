@@ -14,12 +14,17 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from etl.posts.frontmatter import PostFormatError
+
 _LINK_LINE = re.compile(r"^<(\S*)>$")
-_NAV_LINE = re.compile(r"^(?:\s*[｜|]?\s*\[返回[^\]]*\]\([^)]*\))+\s*$")
+# One way to read each run of spaces (`\s*[｜|]?\s*` would try every split of it, and every split of
+# every run again when the line turns out not to be navigation).
+_NAV_LINE = re.compile(r"^(?:\s*(?:[｜|]\s*)?\[返回[^\]]*\]\([^)]*\))+\s*$")
 _HTML_TAG = re.compile(r"<(?:p|div|span|center|br|strong|a|img|b|i|em|h\d|table|ul|ol|li|!--)\b", re.I)
-_CHART_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S)
-_ATTRIBUTION = re.compile(r"^[（(]\s*文章来源[:：]\s*(.*?)\s*[）)]$", re.S)
-_PLAIN_ATTRIBUTION = re.compile(r"[（(]\s*文章来源[:：]\s*([^）)]*?)\s*[）)]\s*$")
+_CHART_START = re.compile(r"<!--\s*EM_StockImg_Start\s*-->")
+_CHART_END = re.compile(r"<!--\s*EM_StockImg_End\s*-->")
+_ATTRIBUTION_HEAD = re.compile(r"[（(]\s*文章来源[:：]")
+_CLOSING_PARENTHESES = ("）", ")")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BLOCK_TAGS = frozenset(("p", "div", "center", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote"))
@@ -31,6 +36,14 @@ _NOT_TEXT_TAGS = frozenset(("script", "style", "template", "rt", "rp"))
 _VERBATIM_TAGS = frozenset(("pre", "textarea"))
 """Inside these a whitespace-only string is kept as written; elsewhere it becomes one newline or space."""
 _ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
+_MAX_DEPTH = 256
+"""Elements open at once, the `<html>` and `<body>` lxml adds included. An article nests a handful;
+libxml2 looks through every open element for each end tag that closes none of them, so a body
+nested without bound would cost the square of its size."""
+_FEED_CHARS = 1 << 16
+"""How much of a body lxml is given at a time, more than any article holds. An error raised by the
+target stops the parse only where a feed ends: libxml2 still reads the rest of what it was given,
+nesting as deep as that goes."""
 
 @dataclass(frozen=True)
 class Body:
@@ -83,19 +96,46 @@ def parse_body(body: str) -> Body:
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Clean text and attribution of an EastMoney HTML body."""
-    markup = _CHART_BLOCK.sub("", html)
+    markup, _ = split_chart_blocks(html)
+    if markup.startswith("\ufeff"):
+        markup = markup[1:]
     parser = _html_parser()
     try:
-        parser.feed(markup[1:] if markup.startswith("\ufeff") else markup)
+        for start in range(0, len(markup) or 1, _FEED_CHARS):
+            parser.feed(markup[start : start + _FEED_CHARS])
         text, attributions = parser.close()
     except BaseException:
         _PER_THREAD.html_parser = None  # a parse that failed half-way may leave state behind
         raise
     media = None
     for attribution in attributions:
-        found = _ATTRIBUTION.match(attribution)
-        media = (found.group(1) if found else attribution) or media
+        media = _attributed_media(attribution) or media
     return _clean_text(text), media
+
+
+def split_chart_blocks(html: str) -> tuple[str, list[str]]:
+    """The markup outside the K-line chart blocks, and what each block holds, in order.
+
+    A block is what `START.*?END` finds (the first end after each start), but a start with no end
+    after it ends the search: every later start would look for the same missing end.
+    """
+    outside: list[str] = []
+    charts: list[str] = []
+    position = 0
+    while (start := _CHART_START.search(html, position)) and (end := _CHART_END.search(html, start.end())):
+        outside.append(html[position : start.start()])
+        charts.append(html[start.end() : end.start()])
+        position = end.end()
+    outside.append(html[position:])
+    return "".join(outside), charts
+
+
+def _attributed_media(attribution: str) -> str:
+    """The media named by a stripped attribution paragraph, `（文章来源：MEDIA）`; else the paragraph."""
+    head = _ATTRIBUTION_HEAD.match(attribution)
+    if head and attribution.endswith(_CLOSING_PARENTHESES):
+        return attribution[head.end() : -1].strip()
+    return attribution
 
 
 _PER_THREAD = threading.local()
@@ -150,6 +190,8 @@ class _BodyText:
         self._attribution: list[str] | None = None
 
     def start(self, tag: str, attrib) -> None:
+        if len(self._open) > _MAX_DEPTH:  # (`_open` holds the document too)
+            raise PostFormatError(f"the HTML nests more than {_MAX_DEPTH} elements deep: not an article body")
         if self._run:
             self._end_string()
         parent = self._open[-1]
@@ -177,8 +219,9 @@ class _BodyText:
     def end(self, tag: str) -> None:
         if self._run:
             self._end_string()
-        # Like BeautifulSoup: close up to the latest open element of that name, if there is one.
-        if self._open[-1].tag == tag or any(element.tag == tag for element in self._open[1:]):
+        # Like BeautifulSoup: close up to the latest open element of that name, if there is one
+        # (looked for from the top, so that looking costs no more than closing).
+        if self._open[-1].tag == tag or any(element.tag == tag for element in reversed(self._open)):
             while self._close_one().tag != tag:
                 pass
 
@@ -236,9 +279,18 @@ def _is_hidden(style: str | None) -> bool:
 
 
 def _plain_text(content: str) -> tuple[str, str | None]:
-    found = _PLAIN_ATTRIBUTION.search(content)
-    if found:
-        return _clean_text(content[: found.start()]), found.group(1) or None
+    """The text and the media of a plain post that may end with `（文章来源：MEDIA）`.
+
+    That is the last closing parenthesis, with only whitespace after it, and the first
+    `（文章来源：` since the closing parenthesis before it: found from the end, in one pass,
+    where a regular expression searched from every `（` to the end of the text.
+    """
+    close = max(content.rfind(")"), content.rfind("）"))
+    if close >= 0 and (close + 1 == len(content) or content[close + 1 :].isspace()):
+        previous = max(content.rfind(")", 0, close), content.rfind("）", 0, close))
+        head = _ATTRIBUTION_HEAD.search(content, previous + 1, close)
+        if head:
+            return _clean_text(content[: head.start()]), content[head.end() : close].strip() or None
     return _clean_text(content), None
 
 

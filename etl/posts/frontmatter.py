@@ -8,6 +8,7 @@ own timestamp typing would turn some dates into datetimes and leave others (`+08
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -125,12 +126,47 @@ def _parse_yaml(lines: list[str]) -> dict[str, str] | None:
     if simple is not None:
         return simple
     try:
-        loaded = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # noqa: S506 - BaseLoader builds no objects
+        return _string_mapping(yaml.parse("\n".join(lines), Loader=_YAML_LOADER))
     except yaml.YAMLError:
         return None
-    if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+
+
+def _string_mapping(events: Iterator[yaml.Event]) -> dict[str, str] | None:
+    """The one document of a YAML stream as a mapping of strings (values stripped), read from the
+    parser's events; None for any other document, or where loading it fails (no document or two,
+    an alias to no anchor, an anchor given twice).
+
+    The events are left at the first collection inside the mapping: loading would build it, nested
+    as deep as it goes (deep enough to exhaust Python's recursion), only for the mapping to be refused.
+    """
+    next(events)  # the stream's start
+    document = next(events)
+    root = next(events) if isinstance(document, yaml.DocumentStartEvent) else None
+    if not isinstance(root, yaml.MappingStartEvent):
         return None
-    return {str(k): v.strip() for k, v in loaded.items()}
+    anchors: dict[str, str | None] = {root.anchor: None} if root.anchor else {}  # None: not a string
+    fields: dict[str, str] = {}
+    key: str | None = None
+    for event in events:
+        if isinstance(event, yaml.MappingEndEvent):
+            break
+        if isinstance(event, yaml.AliasEvent):
+            text = anchors.get(event.anchor)
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor not in anchors:
+            text = event.value
+            if event.anchor is not None:
+                anchors[event.anchor] = text
+        else:
+            return None  # a collection, or an anchor given twice
+        if text is None:
+            return None
+        if key is None:
+            key = text
+        else:
+            fields[key] = text.strip()
+            key = None
+    next(events)  # the document's end
+    return fields if isinstance(next(events), yaml.StreamEndEvent) else None
 
 
 _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -174,17 +210,32 @@ def parse_date(raw: str, *, line: int | None = None) -> datetime | None:
         naive = datetime.strptime(f"{match.group('date')} {time_part.split('.')[0]}", "%Y-%m-%d %H:%M:%S")
     except ValueError as exc:
         raise PostFormatError(f"date {value!r} does not exist: {exc}", line=line, field_name="date") from None
-    offset = match.group("offset")
+    published = naive.replace(tzinfo=_zone(match.group("offset"), value, line))
+    # The warehouse stores the instant in UTC and files the post under its Shanghai date; offsets of
+    # hours can take only the first and the last year out of the calendar.
+    if naive.year in (1, 9999):
+        try:
+            published.astimezone(timezone.utc)
+            published.astimezone(SHANGHAI)
+        except OverflowError:
+            raise PostFormatError(
+                f"date {value!r} is out of range: in UTC or Asia/Shanghai time it falls outside the years 1 to 9999",
+                line=line, field_name="date",
+            ) from None
+    return published
+
+
+def _zone(offset: str | None, value: str, line: int | None) -> timezone:
     if offset is None:
-        return naive.replace(tzinfo=SHANGHAI)
+        return SHANGHAI
     if offset == "Z":
-        return naive.replace(tzinfo=timezone.utc)
+        return timezone.utc
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     if delta > timedelta(hours=14):
         raise PostFormatError(f"date {value!r} has an impossible offset {offset}", line=line, field_name="date")
-    return naive.replace(tzinfo=timezone(sign * delta))
+    return timezone(sign * delta)
 
 
 def parse_front_matter(text: str) -> FrontMatter:

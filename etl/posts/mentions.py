@@ -13,11 +13,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from etl.posts import markets
+from etl.posts.body import split_chart_blocks
 
-_ATTRIBUTION_PARAGRAPH = re.compile(r"<p[^>]*class=\"?em_media\"?[^>]*>.*?</p>", re.S | re.I)
-_CHART_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->(.*?)<!--\s*EM_StockImg_End\s*-->", re.S)
-_TAG_WITH_CODE = re.compile(r"<(a|span)\b([^>]*\bdata-code=[^>]*)>([^<]*)", re.I)
-_ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
+# Tags are found as `<p[^>]*class="?em_media[^>]*>.*?</p>` and `<(a|span)\b([^>]*\bdata-code=[^>]*)>([^<]*)`
+# would find them, but scanned once (see `_next_tag`): those patterns retry from every `<p` or `<a`
+# to the end of a tag that never closes.
+_PARAGRAPH_START = re.compile(r"<p", re.I)
+_EM_MEDIA_CLASS = re.compile(r"class=\"?em_media", re.I)
+_PARAGRAPH_END = re.compile(r"</p>", re.I)
+_CODE_TAG_START = re.compile(r"<(?:a|span)\b", re.I)
+_DATA_CODE = re.compile(r"\bdata-code=", re.I)
+# A name starts where a run of name characters starts: tried at every character of a long run, it
+# would read the rest of the run each time.
+_ATTRIBUTE = re.compile(r"(?<![\w-])([\w-]+)\s*=\s*\"([^\"]*)\"")
 _CHART_CODE = re.compile(r"^([^|]*)\|([^|]*)\|")
 _MARKUP_CODE = re.compile(r"^\s*(\d+)\s*,\s*([A-Za-z0-9]+)\s*$")
 
@@ -64,7 +72,44 @@ class MentionScan:
 
 
 def strip_attribution(html: str) -> str:
-    return _ATTRIBUTION_PARAGRAPH.sub("", html)
+    """The markup without its attribution paragraphs (`<p class="em_media">` to the next `</p>`)."""
+    kept: list[str] = []
+    position = 0
+    while tag := _next_tag(html, position, _PARAGRAPH_START, _EM_MEDIA_CLASS):
+        end = _PARAGRAPH_END.search(html, tag[1] + 1)
+        if end is None:  # nor can any later paragraph end
+            break
+        kept.append(html[position : tag[0].start()])
+        position = end.end()
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def _tags_with_code(html: str) -> Iterator[tuple[str, str]]:
+    """(attributes, text up to the next tag) of each `<a>` or `<span>` with a `data-code`."""
+    position = 0
+    while tag := _next_tag(html, position, _CODE_TAG_START, _DATA_CODE):
+        start, close = tag
+        after = html.find("<", close + 1)
+        position = len(html) if after < 0 else after
+        yield html[start.end() : close], html[close + 1 : position]
+
+
+def _next_tag(html: str, position: int, opening: re.Pattern, marked: re.Pattern) -> tuple[re.Match, int] | None:
+    """The first tag from `position` that starts with `opening` and holds `marked` before its first
+    `>`: the match of `opening` and the index of that `>`.
+
+    A tag without the mark hides none: a tag that starts inside it ends at the same `>` and holds
+    less. With no `>` after a start, no tag from there on can end.
+    """
+    while start := opening.search(html, position):
+        close = html.find(">", start.end())
+        if close < 0:
+            return None
+        if marked.search(html, start.end(), close):
+            return start, close
+        position = close + 1
+    return None
 
 
 def find_mentions(html: str | None, body_text: str, digest: str | None = None, title: str | None = None) -> MentionScan:
@@ -86,9 +131,9 @@ def find_mentions(html: str | None, body_text: str, digest: str | None = None, t
 
 
 def _scan_markup(html: str, found: dict[str, Mention], problems: list[str]) -> None:
-    charts = _CHART_BLOCK.findall(html)
+    outside, charts = split_chart_blocks(html)
     for chart in charts:
-        for _, attributes, _ in _TAG_WITH_CODE.findall(chart):
+        for attributes, _ in _tags_with_code(chart):
             data_code = dict(_ATTRIBUTE.findall(attributes)).get("data-code", "")
             if data_code.startswith("K "):
                 continue  # the chart's image repeats its link's code
@@ -97,7 +142,7 @@ def _scan_markup(html: str, found: dict[str, Mention], problems: list[str]) -> N
                 problems.append(f"chart data-code {data_code!r} is not CODE|MARKET|TYPE")
                 continue
             _record(found, problems, parsed.group(2), parsed.group(1), None, "chart", occurrences=0)
-    for tag, attributes, inner in _TAG_WITH_CODE.findall(_CHART_BLOCK.sub("", html)):
+    for attributes, inner in _tags_with_code(outside):
         attrs = dict(_ATTRIBUTE.findall(attributes))
         kind = attrs.get("class", "")
         if kind not in ("keytip", "em_stock_key_common"):

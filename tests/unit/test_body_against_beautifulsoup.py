@@ -13,15 +13,17 @@ from etl.posts import body as body_module
 from etl.posts.body import html_to_text, parse_body
 from etl.posts.frontmatter import PostFormatError, normalize_text, split_front_matter
 from tests.conftest import FINEWS
+from tests.unit import reference_patterns
+from tests.unit.html_samples import HTML
 
 
 def reference_html_to_text(html: str) -> tuple[str, str | None]:
     """The body rules with BeautifulSoup: no chart block, attribution out as media, hidden
     elements, scripts, styles and images dropped, a line per <br>, a paragraph per block."""
-    soup = BeautifulSoup(body_module._CHART_BLOCK.sub("", html), "lxml")
+    soup = BeautifulSoup(reference_patterns.CHART_BLOCK.sub("", html), "lxml")
     media = None
     for attribution in soup.select("p.em_media"):
-        found = body_module._ATTRIBUTION.match(attribution.get_text().strip())
+        found = reference_patterns.ATTRIBUTION.match(attribution.get_text().strip())
         media = (found.group(1) if found else attribution.get_text().strip()) or media
         attribution.decompose()
     for hidden in soup.select('[style*="display:none"], [style*="display: none"], script, style, img'):
@@ -72,3 +74,17 @@ def test_random_tag_soup_reads_as_with_beautifulsoup(seed):
     rng = random.Random(seed)
     html = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40)))
     assert html_to_text(html) == reference_html_to_text(html), html
+
+
+# Pieces that close what they open, so that a long body of them nests no deeper than a real one.
+CLOSED_PIECES = [HTML, "<p>公司发布公告。</p>", "<div><span>营收</span>增长 12%</div>", "<br>", "&nbsp;&amp;", "\u3000", "\n",
+                 "<!--EM_StockImg_Start--><p>图</p><!--EM_StockImg_End-->", '<p class="em_media">（文章来源：测试报）</p>',
+                 '<span style="display:none">隐</span>', "<script>var a = '<p>';</script>", "<!-- 注释 -->", "文字"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_body_longer_than_one_feed_reads_as_with_beautifulsoup(seed):
+    rng = random.Random(seed)
+    html = "".join(rng.choice(CLOSED_PIECES) for _ in range(body_module._FEED_CHARS // 20))
+    assert len(html) > 2 * body_module._FEED_CHARS
+    assert html_to_text(html) == reference_html_to_text(html)

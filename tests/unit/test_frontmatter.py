@@ -75,6 +75,25 @@ def test_impossible_dates_are_errors_naming_the_field(raw):
     assert "line 4" in str(error.value)
 
 
+@pytest.mark.parametrize("raw", ["0001-01-01 00:00:00 +0800", "0001-01-01 07:59:59", "9999-12-31 23:59:59 -1200",
+                                 "9999-12-31 16:00:00 Z", "9999-12-31 20:00:00 -0001"])
+def test_dates_outside_the_calendar_in_utc_or_shanghai_are_errors_naming_the_field(raw):
+    with pytest.raises(PostFormatError, match="out of range") as error:
+        parse_date(raw, line=4)
+    assert error.value.field_name == "date"
+    assert str(error.value).startswith(f"date {raw!r}")
+
+
+@pytest.mark.parametrize(("raw", "utc"), [
+    ("0001-01-01 08:00:00 +0800", datetime(1, 1, 1, tzinfo=timezone.utc)),
+    ("0001-01-01 00:00:00 Z", datetime(1, 1, 1, tzinfo=timezone.utc)),
+    ("9999-12-31 23:59:59", datetime(9999, 12, 31, 15, 59, 59, tzinfo=timezone.utc)),
+    ("9999-12-31 15:59:59 Z", datetime(9999, 12, 31, 15, 59, 59, tzinfo=timezone.utc)),
+])
+def test_the_first_and_last_instants_the_calendar_holds_are_dates(raw, utc):
+    assert parse_date(raw).astimezone(timezone.utc) == utc
+
+
 def test_duplicate_key_with_different_values_is_an_error():
     with pytest.raises(PostFormatError, match="'title' appears twice"):
         parse_front_matter(POST.replace("layout: post", 'layout: post\ntitle: "另一个"'))
