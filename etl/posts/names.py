@@ -25,7 +25,7 @@ Rules
    not evidence enough: the code parser once read `Lp` off `Sunoco Lp`); an imported one counts only
    where it stands apart: the character before it is not a CJK ideograph, or is one of
    `_SHORT_BEFORE` (`和`, `与`, `据`…), and the one after it is not a CJK ideograph, or is one of
-   `_SHORT_AFTER` (`涨`, `跌`, `股`…). A claimed short name counts anywhere: the article ties it.
+   `_SHORT_AFTER` (`涨`, `跌`, `股`, `表`示, `公`司…). A claimed short name counts anywhere: the article ties it.
 4. Never names: `STOP_WORDS` (generic words that are also some security's name or alias: `中国`,
    `平安`, `机器人`, `新能源`), names of one character, and a learned name equal to a board's name
    (the markup linked a topic word). An imported name equal to a board's name stays a name (the
@@ -78,7 +78,7 @@ BLOCKING_PHRASES = (
     "在港交所", "于港交所", "向港交所", "登陆港交所", "港交所上市", "港交所主板", "港交所公告", "港交所披露",
 )
 _SHORT_BEFORE = frozenset("和与及跟同据对将在的")
-_SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股")
+_SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推已再也旗")
 
 _HONG_KONG_TRADING = re.compile(r"港股|港元|港币|[Hh]股|恒指|恒生指数|恒生科技指数")
 _SECID = re.compile(r"^\d+\.[A-Za-z0-9]+$")

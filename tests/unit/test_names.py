@@ -84,6 +84,7 @@ def test_short_names(matcher):
     # An imported short name counts where it stands apart, not glued inside other words.
     assert found(matcher, "家电股走强，红星涨5%，中行跟涨。") == {"0.002999": ("红星",), "1.601988": ("中行",)}
     assert found(matcher, "红星闪闪，一颗红星照耀。") == {}
+    assert found(matcher, "红星表示将扩产。") == {"0.002999": ("红星",)}
     # Claimed (tied to a code in the article), a short name counts anywhere.
     assert found(matcher, "今日银海涨停，银海(300998)公告。", claimed={"0.300998": "银海"}) == {"0.300998": ("银海",)}
 
