@@ -248,7 +248,8 @@ class NameMatcher:
                     continue
                 candidates.append((start, end, target))
         for key, target in extra.items():
-            candidates += [(s, s + len(key), target) for s in _find_all(folded, key) if _fits(folded, s, s + len(key), key)]
+            candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
+                           if _fits(folded, s, s + len(key), key)]
         for phrase in blocked:
             candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
         candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
@@ -347,7 +348,8 @@ def _stands_apart(text: str, start: int, end: int) -> bool:
     """Rule 3 for an imported short name."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    return all(not c or not _is_cjk(c) or c in allowed for c, allowed in ((before, _SHORT_BEFORE), (after, _SHORT_AFTER)))
+    return all(not c or not _is_cjk(c) or c in allowed
+               for c, allowed in ((before, _SHORT_BEFORE), (after, _SHORT_AFTER)))
 
 
 @dataclass(frozen=True)
