@@ -1,4 +1,4 @@
-"""Securities named without a code (`新力金融：股东海螺水泥拟减持…`, `光大证券：人民币汇率见顶了吗？`).
+"""Securities named without a code (`某某股份：股东某某集团拟减持…`, `某某证券：汇率展望`).
 
 A `NameMatcher` is built once from the security dictionary: names learned from the code and markup
 mentions (`origin="learned"`) and an imported security master with its aliases (`"imported"`). It
@@ -35,7 +35,7 @@ Rules
    either case, full-width forms as half-width.
 6. One name, several securities (an A share and its H share, `中国铝业` 1.601600 and 116.02600): the
    claimed one if the article claims one of them; else the Hong Kong one if the article speaks of
-   Hong Kong trading (`港股`, `港元`, `H股`, `恒指`… anywhere in it: `港股午评`, `目标价41港元`);
+   Hong Kong trading (`港股`, `港元`, `H股`, `恒指`… anywhere in it: `港股午评`, `目标价30港元`);
    else A shares (Shanghai, Shenzhen and Beijing) before Hong Kong, before US, before the rest; then
    the most articles (`article_count`, the most of its entries); then the secid. The others are the
    mention's `also_secids`.
