@@ -43,10 +43,20 @@ _CODE_IN_PARENS = re.compile(
     r"|(?P<us_code>[A-Z]{1,5})\.(?P<us_suffix>[ONA]))"
     r"\s*[)）]"
 )
-# Words that precede a name in running text (`首予信义能源(03868)`): not part of the name.
-_LEADING_WORDS = re.compile(
-    r"^(?:.*?(?:首予|维持|下调|上调|调升|调降|重申|给予|予|将|为|及|和|与|从|对|列|把|据|称|是|在|向|由|被|令|使|让|预计|龙头|旗下|获))(?=.{2,})"
-)
+# The name before a code is the run of name characters up to it, which can start with the words
+# that led into it (`其中颐海国际(1579.HK)`, `首予信义能源(03868)`, `将渣打集团(2888.HK)`). Read left to
+# right, each lead-in word found moves the name's start past it (so the last one wins), under these rules:
+# - a word of two characters or more (`其中`, `维持`) cuts wherever it stands, when two or more
+#   characters are left after it;
+# - a one-character word (`将`, `为`) also stands inside names (`恒为科技`, `天和防务`, `万向钱潮`): it
+#   cuts where the name so far starts when two or more characters are left, and inside the name only
+#   when three or more are left (`有研稀土为有研新材` gives `有研新材`, `恒为科技` stays whole);
+# - a lead-in word that also begins names (`和邦生物`, `向日葵`, `是德科技`, `龙头股份`) never cuts
+#   where the name so far starts, only inside it.
+_LEAD_IN_WORDS = ("其中", "首予", "给予", "维持", "下调", "上调", "调升", "调降", "重申", "预计", "首选", "包括",
+                  "以及", "龙头", "旗下", "子公司", "股东", "记者")
+_LEAD_IN_CHARS = frozenset("将为予及和与从对列把据称是在向由被令使让获")
+_NAME_INITIALS = frozenset(("和", "向", "是", "龙头"))
 
 
 @dataclass
@@ -206,9 +216,24 @@ def _codes_in_text(text: str) -> Iterator[tuple[str, dict[str, str | None]]]:
 
 
 def trim_name(raw: str) -> str | None:
-    """The security's name as written before its code, without the verb that led into it."""
-    name = _LEADING_WORDS.sub("", raw).strip("-·")
-    return name or None
+    """The security's name as written before its code, without the words that led into it (the
+    rules stand above `_LEAD_IN_WORDS`)."""
+    start = index = 0
+    while index < len(raw):
+        word = next((w for w in _LEAD_IN_WORDS if raw.startswith(w, index)), None)
+        word = word or (raw[index] if raw[index] in _LEAD_IN_CHARS else None)
+        if word and _cuts(word, at_start=index == start, left=len(raw) - index - len(word)):
+            start = index = index + len(word)
+        else:
+            index += 1
+    return raw[start:].strip("-·") or None
+
+
+def _cuts(word: str, *, at_start: bool, left: int) -> bool:
+    """Whether a lead-in word ends the words before the name, `left` characters before the code."""
+    if at_start:
+        return left >= 2 and word not in _NAME_INITIALS
+    return left >= (2 if len(word) > 1 else 3)
 
 
 def _unescape(text: str) -> str:

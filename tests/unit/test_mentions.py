@@ -66,3 +66,34 @@ def test_trim_name_drops_the_leading_verb():
     assert trim_name("白酒股龙头红星酒业") == "红星酒业"
     assert trim_name("远航科技") == "远航科技"
     assert trim_name("储能指数ETF") == "储能指数ETF"
+
+
+def test_trim_name_drops_every_word_that_led_into_the_name():
+    assert trim_name("其中远航国际") == "远航国际"
+    assert trim_name("首予远航能源") == "远航能源"
+    assert trim_name("将远航集团") == "远航集团"
+    assert trim_name("为远航新材") == "远航新材"
+    assert trim_name("及远航") == "远航"
+    assert trim_name("据悉将远航集团") == "远航集团"  # the last lead-in word wins
+    assert trim_name("远航稀土为远航新材") == "远航新材"  # inside the run, three characters follow
+
+
+def test_trim_name_keeps_names_that_hold_a_lead_in_character():
+    # One-character words inside a name with two characters after them are the name's own.
+    assert trim_name("恒为科技") == "恒为科技"
+    assert trim_name("天和防务") == "天和防务"
+    assert trim_name("维持恒为科技") == "恒为科技"
+    # Names that begin with a lead-in word keep it where the name starts.
+    assert trim_name("和邦生物") == "和邦生物"
+    assert trim_name("向日葵") == "向日葵"
+    assert trim_name("龙头股份") == "龙头股份"
+    assert trim_name("其中和林微纳") == "和林微纳"
+    assert trim_name("将向日葵") == "向日葵"
+    # Nothing is cut that would leave less than two characters.
+    assert trim_name("将远") == "将远"
+    assert trim_name("其中") == "其中"
+
+
+def test_name_before_a_code_in_text_is_trimmed():
+    scan = find_mentions(None, body_text="港股餐饮股走强，其中远航国际(1579.HK)涨5%；首予远航能源(03999)买入评级。")
+    assert {key: m.name for key, m in scan.mentions.items()} == {"116.01579": "远航国际", "116.03999": "远航能源"}

@@ -1,0 +1,402 @@
+"""Securities named without a code (`某某股份：股东某某集团拟减持…`, `某某证券：汇率展望`).
+
+A `NameMatcher` is built once from the security dictionary: names learned from the code and markup
+mentions (`origin="learned"`) and an imported security master with its aliases (`"imported"`). It
+reads an article's title, digest and body with one Aho-Corasick pass per text, whatever the number
+of names, and reports each security it finds as a `NameMention`.
+
+Rules
+1. Leftmost, then longest. Of overlapping candidates the one that starts first wins, then the
+   longest: a name never counts inside a longer known name (`中国平安` inside `中国平安银行`) nor
+   inside a blocking phrase, which is matched like a name and then dropped: `BLOCKING_PHRASES`
+   (words that hold a name but are not it: `中国银行业协会`, `在港交所上市`, where the exchange is a
+   place), an EastMoney board's name (a board is a topic such as `新能源`, never read as a company
+   name), the media name the caller passes, and source attributions (`文章来源：…`, `图片来源：…`,
+   and the `（媒体）` that closes a text).
+2. The article's own codes and links win. `claimed` maps each security that the code and markup
+   parser found in the article to the name written there (secid → name or None). Those names are
+   matched too, dictionary or not, and in this article they mean that security; so do dictionary
+   names of a claimed security. The words before a code (`贵州茅台(600519)`) are therefore never a
+   second security, and after `中国铝业(02600.HK)` a plain `中国铝业` is the H share. Claimed
+   securities are reported with `claimed=True`: their mention row exists already, the flags and
+   counts serve its relevance score.
+3. Short names, of two characters or fewer (`格力`, `中信`, `FF`), are too often plain words or
+   parts of words. A learned short name never counts from the dictionary (one article's link text is
+   not evidence enough: the code parser once read `Lp` off `Sunoco Lp`); an imported one counts only
+   where it stands apart: the character before it is not a CJK ideograph, or is one of
+   `_SHORT_BEFORE` (`和`, `与`, `据`…), and the one after it is not a CJK ideograph, or is one of
+   `_SHORT_AFTER` (`涨`, `跌`, `股`, `表`示, `公`司…). A claimed short name counts anywhere: the article ties it.
+4. Never names: `STOP_WORDS` (generic words that are also some security's name or alias: `中国`,
+   `平安`, `机器人`, `新能源`), names of one character, and a learned name equal to a board's name
+   (the markup linked a topic word). An imported name equal to a board's name stays a name (the
+   master says so: `特斯拉` is a board and Tesla).
+5. ASCII: a name that begins (ends) with an ASCII letter or digit matches only where the character
+   before (after) it is not one (`NIO` not in `NIOX`, `沪深300` not in `沪深300ETF`). Letters match in
+   either case, full-width forms as half-width.
+6. One name, several securities (an A share and its H share, `中国铝业` 1.601600 and 116.02600): the
+   claimed one if the article claims one of them; else the Hong Kong one if the article speaks of
+   Hong Kong trading (`港股`, `港元`, `H股`, `恒指`… anywhere in it: `港股午评`, `目标价30港元`);
+   else A shares (Shanghai, Shenzhen and Beijing) before Hong Kong, before US, before the rest; then
+   the most articles (`article_count`, the most of its entries); then the secid. The others are the
+   mention's `also_secids`.
+7. A company named as a research source (`光大证券：…` opening a title, `据中信证券研报`) is
+   mentioned like any other: nothing is dropped for being a source of analysis.
+
+Counting follows `stock_mention.mention_count`: occurrences in the digest and the body; a name only
+in the title still makes a mention, with `count` 0. `first_offset` is the character offset of the
+first occurrence in the body text.
+
+Relevance of a security to an article, in [0, 1]:
+    relevance = (4 * in_title + 2 * in_lead + min(count, 3) / 3) / 7
+where `in_lead` is an occurrence in the digest or in the first `LEAD_CHARS` characters of the body.
+The weights make the order lexicographic: named in the title beats anything without the title, the
+lead beats any count, and counts rank only among equals (a fourth occurrence adds nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from etl.posts import markets
+
+ORIGINS = ("learned", "imported")
+LEAD_CHARS = 200
+SHORT_NAME = 2
+"""Names of at most this many characters follow rule 3."""
+
+STOP_WORDS = frozenset((
+    "中国", "东方", "平安", "中信", "国际", "科技", "银行", "证券", "保险", "人民", "国家", "集团", "控股", "股份",
+    "机器人", "新能源", "半导体", "芯片", "光伏", "医药", "白酒", "汽车", "地产", "房地产", "电力", "军工", "物流",
+    "传媒", "教育", "旅游", "钢铁", "煤炭", "化工", "环保", "通信", "电子", "互联网", "元宇宙", "创业板", "科创板",
+))
+BLOCKING_PHRASES = (
+    "中国银行业", "中国银行间", "中国银行保险监督管理委员会", "中国人民银行",
+    "在港交所", "于港交所", "向港交所", "登陆港交所", "港交所上市", "港交所主板", "港交所公告", "港交所披露",
+)
+_SHORT_BEFORE = frozenset("和与及跟同据对将在的")
+_SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推已再也旗")
+
+_HONG_KONG_TRADING = re.compile(r"港股|港元|港币|[Hh]股|恒指|恒生指数|恒生科技指数")
+_SECID = re.compile(r"^\d+\.[A-Za-z0-9]+$")
+_MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
+                markets.NASDAQ: 2, markets.NYSE: 2, markets.NYSE_AMERICAN: 2}
+# Full-width ASCII to half-width and upper case to lower case, one character for one, so offsets in
+# the folded text are offsets in the text.
+_FOLD = str.maketrans({c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}
+                      | {c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
+# In folded text (full-width brackets and colons are half-width there).
+_ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
+_CLOSING_SOURCE = re.compile(r"\([^()\n、，,。；;:]{1,24}\)\s*\Z")
+_CLOSING_TAIL = 40
+"""Characters at the end of a text searched for a closing `（媒体）`: the longest it can be, and spaces."""
+
+
+@dataclass(frozen=True)
+class SecurityName:
+    """One security of the dictionary, with the names it is written by."""
+
+    secid: str
+    name: str
+    origin: str = "learned"
+    aliases: tuple[str, ...] = ()
+    article_count: int = 0
+    """Articles that mention it (learned names): ranks securities that share a name."""
+
+    def __post_init__(self) -> None:
+        problem = None
+        if not _SECID.match(self.secid or ""):
+            problem = "secid is not MARKET.CODE"
+        elif self.origin not in ORIGINS:
+            problem = f"origin {self.origin!r} is not one of {', '.join(ORIGINS)}"
+        elif not isinstance(self.name, str) or not self.name.strip():
+            problem = "name is empty"
+        if problem:
+            raise ValueError(f"security name {self.secid!r} {self.name!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class NameMention:
+    secid: str
+    names: tuple[str, ...]
+    """The names as written in the article, sorted."""
+    in_title: bool
+    first_offset: int | None
+    """Character offset of the first occurrence in the body text; None when it is not there."""
+    in_lead: bool
+    count: int
+    """Occurrences in the digest and the body."""
+    also_secids: tuple[str, ...] = ()
+    """Other securities the same name stands for (rule 6), best first."""
+    claimed: bool = False
+    """The article's codes or markup name this security already (rule 2)."""
+
+    @property
+    def relevance(self) -> float:
+        return relevance(self.in_title, self.in_lead, self.count)
+
+
+def relevance(in_title: bool, in_lead: bool, count: int) -> float:
+    """The relevance score of the module docstring."""
+    return (4 * in_title + 2 * in_lead + min(count, 3) / 3) / 7
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What an automaton key stands for: securities best first, or none for a blocking phrase."""
+
+    secids: tuple[str, ...]
+    short: bool = False
+
+
+_BLOCK = _Target(())
+
+
+class NameMatcher:
+    """The security dictionary compiled for matching; pickles as its entries and is rebuilt."""
+
+    def __init__(self, entries: Iterable[SecurityName], *, stop_words: Iterable[str] = STOP_WORDS,
+                 blocking_phrases: Iterable[str] = BLOCKING_PHRASES) -> None:
+        self._entries = tuple(entries)
+        self._stop_words = frozenset(_fold(w) for w in stop_words)
+        self._blocking_phrases = tuple(blocking_phrases)
+        self._targets = self._compile()
+        self._automaton = ahocorasick.Automaton()
+        for key, target in self._targets.items():
+            self._automaton.add_word(key, (key, target))
+        if self._targets:
+            self._automaton.make_automaton()
+
+    def __reduce__(self):
+        return _rebuild, (self._entries, self._stop_words, self._blocking_phrases)
+
+    def __len__(self) -> int:
+        """Names that can match (blocking phrases not counted)."""
+        return sum(1 for target in self._targets.values() if target.secids)
+
+    def secids(self, name: str) -> tuple[str, ...]:
+        """The securities a name stands for, best first (rule 6); empty when it never matches."""
+        target = self._targets.get(_fold(name.strip()))
+        return target.secids if target else ()
+
+    def _compile(self) -> dict[str, _Target]:
+        board = f"{markets.BOARDS}."
+        boards = {_fold(n.strip()) for e in self._entries if e.secid.startswith(board) for n in (e.name, *e.aliases)}
+        by_name: dict[str, list[SecurityName]] = {}
+        for entry in self._entries:
+            if entry.secid.startswith(board):
+                continue
+            for name in {_fold(n.strip()) for n in (entry.name, *entry.aliases)}:
+                if len(name) < 2 or name in self._stop_words:
+                    continue
+                if entry.origin == "learned" and (len(name) <= SHORT_NAME or name in boards):
+                    continue
+                by_name.setdefault(name, []).append(entry)
+        targets = {key: _BLOCK for key in boards - self._stop_words - by_name.keys()}
+        targets |= {_fold(p): _BLOCK for p in self._blocking_phrases}
+        for key, entries in by_name.items():
+            if key not in targets:
+                secids = (entries[0].secid,) if len(entries) == 1 else _ranked(entries)
+                targets[key] = _Target(secids, short=len(key) <= SHORT_NAME)
+        return targets
+
+    def find_names(self, title: str | None, body_text: str, digest: str | None = None, *,
+                   media: str | None = None, claimed: Mapping[str, str | None] | None = None
+                   ) -> dict[str, NameMention]:
+        """Securities named in an article, by secid (the rules of the module docstring).
+
+        `claimed`: secid → name as written, for every security the code and markup parser found
+        (`{m.secid: m.name for m in scan.mentions.values()}`); `media`: the article's media name."""
+        claimed = claimed or {}
+        extra = self._claimed_keys(claimed)
+        blocked = [_fold(media.strip())] if media and len(media.strip()) >= 2 else []
+        parts = (("title", title or ""), ("digest", digest or ""), ("body", body_text or ""))
+        hong_kong = any(_HONG_KONG_TRADING.search(text) for _, text in parts)
+        tallies: dict[str, _Tally] = {}
+        for part, text in parts:
+            for start, end, secids in self._occurrences(text, extra, blocked):
+                chosen = _choose(secids, claimed, hong_kong)
+                tally = tallies.setdefault(chosen, _Tally())
+                tally.add(part, start, text[start:end], (s for s in secids if s != chosen))
+        return {secid: tally.mention(secid, secid in claimed) for secid, tally in sorted(tallies.items())}
+
+    def _claimed_keys(self, claimed: Mapping[str, str | None]) -> dict[str, _Target]:
+        extra: dict[str, _Target] = {}
+        for secid, name in sorted(claimed.items()):
+            key = _fold(name.strip()) if name else ""
+            if len(key) >= 2 and key not in self._stop_words and key not in extra:
+                known = self._targets.get(key, _BLOCK).secids
+                extra[key] = _Target((secid, *(s for s in known if s != secid)))
+        return extra
+
+    def _occurrences(self, text: str, extra: dict[str, _Target], blocked: list[str]
+                     ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, securities) of each name that counts in `text`, left to right."""
+        if not text:
+            return
+        folded = text.translate(_FOLD)
+        candidates: list[tuple[int, int, _Target]] = []
+        if self._targets:
+            for last, (key, target) in self._automaton.iter(folded):
+                start, end = last + 1 - len(key), last + 1
+                if key in extra or not _fits(folded, start, end, key):
+                    continue
+                if target.short and not _stands_apart(folded, start, end):
+                    continue
+                candidates.append((start, end, target))
+        for key, target in extra.items():
+            candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
+                           if _fits(folded, s, s + len(key), key)]
+        for phrase in blocked:
+            candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
+        candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
+        tail = max(0, len(folded) - _CLOSING_TAIL)
+        closing = _CLOSING_SOURCE.search(folded, tail)
+        if closing:
+            candidates.append((closing.start(), closing.end(), _BLOCK))
+        reached = 0
+        for start, end, target in sorted(candidates, key=lambda c: (c[0], -c[1])):
+            if start < reached:
+                continue
+            reached = end
+            if target.secids:
+                yield start, end, target.secids
+
+
+def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], blocking_phrases: tuple[str, ...]
+             ) -> NameMatcher:
+    return NameMatcher(entries, stop_words=stop_words, blocking_phrases=blocking_phrases)
+
+
+def _choose(secids: tuple[str, ...], claimed: Mapping[str, str | None], hong_kong: bool) -> str:
+    """Rule 6 for one article."""
+    preferred = [s for s in secids if s in claimed]
+    if hong_kong:
+        preferred += [s for s in secids if s.startswith(f"{markets.HONG_KONG}.")]
+    return (preferred or secids)[0]
+
+
+def _ranked(entries: list[SecurityName]) -> tuple[str, ...]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.secid] = max(counts.get(entry.secid, 0), entry.article_count)
+
+    def rank(secid: str) -> tuple:
+        return _MARKET_RANK.get(int(secid.split(".", 1)[0]), 3), -counts[secid], secid
+
+    return tuple(sorted(counts, key=rank))
+
+
+@dataclass
+class _Tally:
+    also: dict[str, None] = field(default_factory=dict)
+    """Other securities of the names that found it, in the order met (an ordered set)."""
+    names: set[str] = field(default_factory=set)
+    in_title: bool = False
+    in_digest: bool = False
+    first_offset: int | None = None
+    count: int = 0
+
+    def add(self, part: str, start: int, written: str, also: Iterable[str]) -> None:
+        self.names.add(written)
+        self.also |= dict.fromkeys(also)
+        if part == "title":
+            self.in_title = True
+            return
+        self.count += 1
+        if part == "digest":
+            self.in_digest = True
+        elif self.first_offset is None:
+            self.first_offset = start
+
+    def mention(self, secid: str, claimed: bool) -> NameMention:
+        in_lead = self.in_digest or (self.first_offset is not None and self.first_offset < LEAD_CHARS)
+        return NameMention(secid, tuple(sorted(self.names)), self.in_title, self.first_offset, in_lead,
+                           self.count, tuple(s for s in self.also if s != secid), claimed)
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def _find_all(text: str, key: str) -> Iterator[int]:
+    at = text.find(key)
+    while at >= 0:
+        yield at
+        at = text.find(key, at + 1)
+
+
+def _is_ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
+def _fits(text: str, start: int, end: int, key: str) -> bool:
+    """Rule 5: an ASCII end of a name is not glued to another ASCII letter or digit."""
+    if _is_ascii_word(key[0]) and start > 0 and _is_ascii_word(text[start - 1]):
+        return False
+    return not (_is_ascii_word(key[-1]) and end < len(text) and _is_ascii_word(text[end]))
+
+
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    """Rule 3 for an imported short name."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return all(not c or not _is_cjk(c) or c in allowed
+               for c, allowed in ((before, _SHORT_BEFORE), (after, _SHORT_AFTER)))
+
+
+@dataclass(frozen=True)
+class LabeledArticle:
+    """An article, and the securities a reader sees named in it that its codes and links do not give."""
+
+    article_id: str
+    title: str | None
+    body_text: str
+    expected: frozenset[str]
+    digest: str | None = None
+    media: str | None = None
+    claimed: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Name mentions found against labels, by (article, secid); claimed securities left out on both
+    sides (the code and markup parser found them). A name that picks another security of the same
+    name than the label (rule 6) is one false positive and one false negative."""
+
+    true_positives: int
+    false_positives: tuple[tuple[str, str], ...]
+    false_negatives: tuple[tuple[str, str], ...]
+
+    @property
+    def precision(self) -> float | None:
+        found = self.true_positives + len(self.false_positives)
+        return self.true_positives / found if found else None
+
+    @property
+    def recall(self) -> float | None:
+        expected = self.true_positives + len(self.false_negatives)
+        return self.true_positives / expected if expected else None
+
+
+def measure(matcher: NameMatcher, articles: Iterable[LabeledArticle]) -> Accuracy:
+    """Precision and recall of the name mentions `matcher` adds to labeled articles."""
+    hits = 0
+    false_positives: list[tuple[str, str]] = []
+    false_negatives: list[tuple[str, str]] = []
+    for article in articles:
+        found = matcher.find_names(article.title, article.body_text, article.digest, media=article.media,
+                                   claimed=article.claimed)
+        added = {secid for secid, mention in found.items() if not mention.claimed}
+        expected = set(article.expected) - set(article.claimed)
+        hits += len(added & expected)
+        false_positives += [(article.article_id, secid) for secid in sorted(added - expected)]
+        false_negatives += [(article.article_id, secid) for secid in sorted(expected - added)]
+    return Accuracy(hits, tuple(false_positives), tuple(false_negatives))

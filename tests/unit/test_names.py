@@ -1,0 +1,215 @@
+"""The security-name matcher: each rule of etl/posts/names.py, on hand-written sentences."""
+
+import pickle
+import signal
+
+import pytest
+
+from etl.posts.names import (
+    LEAD_CHARS,
+    Accuracy,
+    LabeledArticle,
+    NameMatcher,
+    SecurityName,
+    measure,
+    relevance,
+)
+
+
+def imported(secid, name, *aliases, count=0):
+    return SecurityName(secid, name, "imported", aliases=aliases, article_count=count)
+
+
+def learned(secid, name, count=1):
+    return SecurityName(secid, name, "learned", article_count=count)
+
+
+DICTIONARY = [
+    imported("1.601999", "远航平安"),
+    imported("0.000999", "远航平安银行"),
+    imported("1.601988", "中国银行", "中行"),
+    imported("1.601998", "远航铝业"),
+    imported("116.02998", "远航铝业"),
+    imported("0.002999", "红星电器", "红星"),
+    imported("106.NIO", "NIO", "蔚来"),
+    imported("1.601798", "远航证券"),
+    imported("1.600998", "沪深300"),
+    imported("1.510998", "沪深300ETF"),
+    imported("105.TSLA", "特斯拉"),
+    imported("1.601918", "平安", "机器人"),
+    learned("0.300999", "远航科技"),
+    learned("0.300998", "银海"),
+    learned("106.SUN", "Lp"),
+    learned("0.300997", "储能电池"),
+    learned("90.BK0999", "储能电池"),
+    learned("90.BK0800", "特斯拉"),
+    learned("90.BK0998", "锂电池概念"),
+    learned("1.600997", "锂电池"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return NameMatcher(DICTIONARY)
+
+
+def found(matcher, body, title=None, **kwargs):
+    return {secid: m.names for secid, m in matcher.find_names(title, body, **kwargs).items()}
+
+
+def test_longest_leftmost_match_wins(matcher):
+    assert found(matcher, "远航平安银行公告，远航平安回购。") == {"0.000999": ("远航平安银行",), "1.601999": ("远航平安",)}
+
+
+def test_blocking_phrases_and_board_names_hold_no_name(matcher):
+    assert found(matcher, "中国银行业协会发布报告，中国银行间市场活跃。") == {}
+    assert found(matcher, "中国银行发布报告。") == {"1.601988": ("中国银行",)}
+    # A board's name is a topic: it is not matched, and no name inside it is.
+    assert found(matcher, "锂电池概念走强。") == {}
+
+
+def test_learned_name_equal_to_a_board_is_dropped_but_an_imported_one_stays(matcher):
+    assert matcher.secids("储能电池") == ()
+    assert matcher.secids("特斯拉") == ("105.TSLA",)
+    assert found(matcher, "特斯拉交付新车，储能电池业务增长。") == {"105.TSLA": ("特斯拉",)}
+
+
+def test_stop_words_never_match(matcher):
+    assert found(matcher, "平安夜，机器人展会。") == {}
+
+
+def test_short_names(matcher):
+    # Learned short names never count from the dictionary alone.
+    assert found(matcher, "今日银海涨停。") == {}
+    # An imported short name counts where it stands apart, not glued inside other words.
+    assert found(matcher, "家电股走强，红星涨5%，中行跟涨。") == {"0.002999": ("红星",), "1.601988": ("中行",)}
+    assert found(matcher, "红星闪闪，一颗红星照耀。") == {}
+    assert found(matcher, "红星表示将扩产。") == {"0.002999": ("红星",)}
+    # Claimed (tied to a code in the article), a short name counts anywhere.
+    assert found(matcher, "今日银海涨停，银海(300998)公告。", claimed={"0.300998": "银海"}) == {"0.300998": ("银海",)}
+
+
+def test_ascii_names_match_on_word_boundaries_in_any_case_and_width(matcher):
+    assert found(matcher, "NIOX 与 NIOS 上涨") == {}
+    assert found(matcher, "美股NIO涨5%，nio与ＮＩＯ") == {"106.NIO": ("NIO", "nio", "ＮＩＯ")}
+    assert found(matcher, "沪深300ETF成交放量") == {"1.510998": ("沪深300ETF",)}
+    assert found(matcher, "沪深3000点") == {}
+
+
+def test_a_name_of_a_and_h_shares_picks_one_and_keeps_the_other(matcher):
+    mention = matcher.find_names(None, "远航铝业公告称收购完成。")["1.601998"]
+    assert mention.also_secids == ("116.02998",)
+    assert set(matcher.find_names(None, "港股远航铝业涨5%。")) == {"116.02998"}
+    assert set(matcher.find_names("目标价30港元", "维持远航铝业评级。")) == {"116.02998"}
+
+
+def test_the_article_s_own_codes_win(matcher):
+    # The name before a code is that code's mention, counted there, never a second security.
+    result = matcher.find_names(None, "远航铝业(02998.HK)发布公告。远航铝业称业绩稳定。",
+                                claimed={"116.02998": "远航铝业"})
+    assert list(result) == ["116.02998"]
+    assert result["116.02998"].claimed and result["116.02998"].count == 2
+    assert result["116.02998"].also_secids == ("1.601998",)
+    # A dictionary name is the security the article claims among those it stands for.
+    result = matcher.find_names(None, "远航铝业股份(02998.HK)上涨。远航铝业称业绩稳定。",
+                                claimed={"116.02998": "远航铝业股份"})
+    assert {k: (m.names, m.claimed) for k, m in result.items()} == {
+        "116.02998": (("远航铝业", "远航铝业股份"), True)}
+    # A claimed name unknown to the dictionary swallows the known name inside it.
+    result = matcher.find_names(None, "远航平安控股(09998.HK)上涨，远航平安控股再涨。",
+                                claimed={"116.09998": "远航平安控股"})
+    assert list(result) == ["116.09998"]
+    # A dictionary name of a claimed security is that security, named without its code too.
+    result = matcher.find_names("远航科技：储能业务增长", "公告称增长。", claimed={"0.300999": None})
+    assert result["0.300999"].claimed and result["0.300999"].in_title
+
+
+def test_attribution_and_media_are_not_mentions(matcher):
+    body = "远航证券发布研报。（文章来源：远航平安银行）"
+    assert set(matcher.find_names(None, body)) == {"1.601798"}
+    assert set(matcher.find_names(None, "行业数据向好。（远航证券）")) == set()
+    assert set(matcher.find_names(None, "图片来源：远航证券官网\n\n正文。")) == set()
+    assert set(matcher.find_names(None, "远航证券报记者获悉。", media="远航证券报")) == set()
+    # A closing bracket that is a list, not a source, is read.
+    assert set(matcher.find_names(None, "两家公司(远航证券、中国银行)")) == {"1.601798", "1.601988"}
+
+
+def test_a_research_source_is_a_mention(matcher):
+    result = matcher.find_names("远航证券：明年汇率展望", "据远航证券研报，汇率或将双向波动。")
+    assert result["1.601798"].in_title and result["1.601798"].count == 1
+
+
+def test_counts_offsets_and_lead(matcher):
+    body = "开头的话。" + "无关。" * 100 + "远航科技表示，远航科技增长。"
+    result = matcher.find_names("远航科技发布公告", body, "远航科技今日公告。")
+    mention = result["0.300999"]
+    assert (mention.in_title, mention.count, mention.first_offset) == (True, 3, body.index("远航科技"))
+    assert mention.first_offset > LEAD_CHARS and mention.in_lead  # the digest is the lead
+    late = matcher.find_names(None, body)["0.300999"]
+    assert not late.in_lead and not late.in_title
+    title_only = matcher.find_names("远航科技发布公告", "正文没有名字。")["0.300999"]
+    assert (title_only.count, title_only.first_offset, title_only.in_lead) == (0, None, False)
+
+
+def test_relevance_orders_title_then_lead_then_count():
+    assert relevance(True, True, 3) == 1.0
+    assert relevance(False, False, 0) == 0.0
+    assert relevance(True, False, 0) > relevance(False, True, 99)
+    assert relevance(False, True, 0) > relevance(False, False, 99)
+    assert relevance(False, False, 2) > relevance(False, False, 1)
+    assert relevance(False, False, 3) == relevance(False, False, 4)
+    assert relevance(True, False, 1) == pytest.approx((4 + 1 / 3) / 7)
+
+
+def test_relevance_of_a_mention(matcher):
+    mention = matcher.find_names("远航科技发布公告", "远航科技表示增长。")["0.300999"]
+    assert mention.relevance == relevance(True, True, 1)
+
+
+def test_pickles_and_finds_the_same(matcher):
+    copy = pickle.loads(pickle.dumps(matcher))
+    text = "远航平安银行公告，港股远航铝业涨5%，NIO与红星涨。"
+    assert copy.find_names("标题", text) == matcher.find_names("标题", text)
+    assert len(copy) == len(matcher)
+
+
+def test_bad_entries_are_refused_with_the_entry_named():
+    with pytest.raises(ValueError, match="'1.600001' '远航': origin 'guessed'"):
+        SecurityName("1.600001", "远航", "guessed")
+    with pytest.raises(ValueError, match="secid is not MARKET.CODE"):
+        SecurityName("600001", "远航")
+    with pytest.raises(ValueError, match="name is empty"):
+        SecurityName("1.600001", " ")
+
+
+def test_an_empty_dictionary_finds_only_claimed_names():
+    empty = NameMatcher([])
+    assert empty.find_names("标题", "远航科技上涨") == {}
+    assert set(empty.find_names(None, "远航科技上涨", claimed={"0.300999": "远航科技"})) == {"0.300999"}
+
+
+def test_ten_thousand_names_build_and_match():
+    """Bounds the work by the input size: 10,000 names and a 100,000-character text finish well
+    within the alarm (a loop over names per text would not)."""
+    entries = [imported(f"1.{600000 + i}", f"远航{i:05d}号") for i in range(10_000)]
+    text = "".join(f"远航{i:05d}号涨。" for i in range(10_000))
+    signal.alarm(60)
+    try:
+        big = NameMatcher(entries)
+        result = pickle.loads(pickle.dumps(big)).find_names(None, text)
+    finally:
+        signal.alarm(0)
+    assert len(big) == 10_000 and len(result) == 10_000
+
+
+def test_measure_counts_hits_misses_and_false_alarms(matcher):
+    articles = [
+        LabeledArticle("a1", "远航证券：汇率展望", "红星涨5%。", frozenset({"1.601798", "0.002999"})),
+        LabeledArticle("a2", None, "远航平安回购，远航铝业(02998.HK)上涨。", frozenset({"0.000999", "116.02998"}),
+                       claimed={"116.02998": "远航铝业"}),
+        LabeledArticle("a3", None, "没有公司。", frozenset()),
+    ]
+    accuracy = measure(matcher, articles)
+    assert accuracy == Accuracy(2, (("a2", "1.601999"),), (("a2", "0.000999"),))
+    assert accuracy.precision == pytest.approx(2 / 3) and accuracy.recall == pytest.approx(2 / 3)
+    assert measure(matcher, []).precision is None and measure(matcher, []).recall is None
