@@ -18,16 +18,7 @@ import dagster as dg
 
 from etl.core.calendar import shanghai_today, utc_now
 from etl.defs.resources import DUCKDB_POOL, GreatExpectations, Warehouse
-from etl.quality.suites import (
-    CHECKED_ASSETS,
-    ERROR,
-    QUARANTINE_LISTED,
-    REJECTED_POSTS,
-    REJECTED_POSTS_DESCRIPTION,
-    WARN,
-    Check,
-    suites_for,
-)
+from etl.quality.suites import CHECKED_ASSETS, ERROR, REJECTED_POSTS, Check, suites_for
 
 
 def _spec(asset: str, table: str, check: Check) -> dg.AssetCheckSpec:
@@ -101,18 +92,18 @@ QUALITY_CHECKS = [build_checks(asset) for asset in CHECKED_ASSETS]
 """One multi-asset check per checked asset: articles, article_tags, stock_mentions, securities."""
 
 
-@dg.asset_check(asset="articles", name=REJECTED_POSTS, blocking=False, pool=DUCKDB_POOL,
-                description=f"{REJECTED_POSTS_DESCRIPTION} (WARN: rejected_post, the files in quarantine now)",
-                metadata={"table": "rejected_post", "severity": WARN})
+@dg.asset_check(asset=REJECTED_POSTS.asset, name=REJECTED_POSTS.name, blocking=False, pool=DUCKDB_POOL,
+                description=f"{REJECTED_POSTS.description} ({REJECTED_POSTS.severity}: {REJECTED_POSTS.table})",
+                metadata={"table": REJECTED_POSTS.table, "severity": REJECTED_POSTS.severity})
 def rejected_posts(context: dg.AssetCheckExecutionContext, duckdb: Warehouse) -> dg.AssetCheckResult:
-    from etl.quality.validate import check_quarantine
+    from etl.quality.validate import run_sql_check
 
     with duckdb.get_connection() as conn:
-        outcome = check_quarantine(conn, run_id=context.run.run_id, now=utc_now())
+        outcome = run_sql_check(conn, REJECTED_POSTS, run_id=context.run.run_id, now=utc_now())
     if outcome.passed:
-        return _result(outcome, f"{REJECTED_POSTS_DESCRIPTION} The quarantine is empty.")
+        return _result(outcome, f"{outcome.description} The quarantine is empty.")
     listed = "; ".join(f"{row['post_path']} ({row['reason']})" for row in outcome.sample[:3])
-    more = f" (the first {QUARANTINE_LISTED} in the metadata)" if outcome.in_table > QUARANTINE_LISTED else ""
+    more = f" ({REJECTED_POSTS.listed} listed in the metadata)" if outcome.in_table > REJECTED_POSTS.listed else ""
     return _result(outcome, f"{outcome.in_table} files in quarantine{more}: {listed}"
                             + ("; ..." if outcome.in_table > 3 else ""))
 

@@ -175,16 +175,7 @@ TAG = Suite("tag", asset="article_tags", sample_columns=("tag_id",), checks=(
           description="kind is tag or category."),
 ))
 
-STOCK_MENTION = Suite("stock_mention", asset="stock_mentions", sample_columns=("article_id", "secid"), checks=(
-    Check(name="article_id_not_null", severity=ERROR,
-          expect=gxe.ExpectColumnValuesToNotBeNull(column="article_id"),
-          description="Every mention names its article."),
-    Check(name="secid_not_null", severity=ERROR,
-          expect=gxe.ExpectColumnValuesToNotBeNull(column="secid"),
-          description="Every mention names its security."),
-    Check(name="mention_unique", severity=ERROR,
-          expect=gxe.ExpectCompoundColumnsToBeUnique(column_list=["article_id", "secid"]),
-          description="One row per article and security."),
+SECURITY_IDENTITY = (
     Check(name="secid_format", severity=ERROR,
           expect=gxe.ExpectColumnValuesToMatchRegex(column="secid", regex=SECID_PATTERN),
           description="secid is MARKET.CODE: digits, a dot, upper-case letters and digits."),
@@ -199,6 +190,20 @@ STOCK_MENTION = Suite("stock_mention", asset="stock_mentions", sample_columns=("
     Check(name="security_type_known", severity=ERROR,
           expect=gxe.ExpectColumnValuesToBeInSet(column="security_type", value_set=list(SECURITY_TYPES)),
           description=f"security_type is one of {', '.join(SECURITY_TYPES)}."),
+)
+"""What stock_mention and security both say of a security, checked alike in both."""
+
+STOCK_MENTION = Suite("stock_mention", asset="stock_mentions", sample_columns=("article_id", "secid"), checks=(
+    Check(name="article_id_not_null", severity=ERROR,
+          expect=gxe.ExpectColumnValuesToNotBeNull(column="article_id"),
+          description="Every mention names its article."),
+    Check(name="secid_not_null", severity=ERROR,
+          expect=gxe.ExpectColumnValuesToNotBeNull(column="secid"),
+          description="Every mention names its security."),
+    Check(name="mention_unique", severity=ERROR,
+          expect=gxe.ExpectCompoundColumnsToBeUnique(column_list=["article_id", "secid"]),
+          description="One row per article and security."),
+    *SECURITY_IDENTITY,
     Check(name="mention_count_at_least_1", severity=ERROR,
           expect=gxe.ExpectColumnValuesToBeBetween(column="mention_count", min_value=1),
           description="A mention occurs at least once."),
@@ -214,20 +219,7 @@ SECURITY = Suite("security", asset="securities", sample_columns=("secid",), chec
     Check(name="secid_unique", severity=ERROR,
           expect=gxe.ExpectColumnValuesToBeUnique(column="secid"),
           description="One row per secid."),
-    Check(name="secid_format", severity=ERROR,
-          expect=gxe.ExpectColumnValuesToMatchRegex(column="secid", regex=SECID_PATTERN),
-          description="secid is MARKET.CODE: digits, a dot, upper-case letters and digits."),
-    Check(name="secid_matches_market_and_code", severity=ERROR,
-          expect=gxe.ExpectColumnPairValuesToBeEqual(column_A="secid", column_B="secid_from_parts"),
-          description="secid is market_id.code."),
-    Check(name="market_id_known", severity=WARN,
-          expect=gxe.ExpectColumnValuesToBeInSet(column="market_id", value_set=KNOWN_MARKET_IDS),
-          description=f"market_id is a known EastMoney market ({_MARKETS}); an unknown id is kept as "
-                      "written, so this only asks for a look.",
-          violation="NOT list_contains($known_markets, market_id)"),
-    Check(name="security_type_known", severity=ERROR,
-          expect=gxe.ExpectColumnValuesToBeInSet(column="security_type", value_set=list(SECURITY_TYPES)),
-          description=f"security_type is one of {', '.join(SECURITY_TYPES)}."),
+    *SECURITY_IDENTITY,
     Check(name="article_count_at_least_1", severity=ERROR,
           expect=gxe.ExpectColumnValuesToBeBetween(column="article_count", min_value=1),
           description="Every security is mentioned by at least one article."),
@@ -239,13 +231,29 @@ SECURITY = Suite("security", asset="securities", sample_columns=("secid",), chec
 
 SUITES: tuple[Suite, ...] = (ARTICLE, ARTICLE_TAG, TAG, STOCK_MENTION, SECURITY)
 
-# Beside the suites, one check of the articles asset that is plain SQL (sql/checks/rejected_posts.sql),
-# a WARN: the files in quarantine, which the warehouse lacks until they are fixed.
-REJECTED_POSTS = "rejected_posts"
-REJECTED_POSTS_DESCRIPTION = ("No file is in quarantine (rejected_post): each one there is a post the warehouse "
-                              "does not have until the file is fixed.")
-QUARANTINE_LISTED = 100
-"""Files of the quarantine listed in the check's metadata and `dq_result.details` (all are counted)."""
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    """A check that is one SQL query over the whole table, without Great Expectations."""
+
+    name: str
+    asset: str
+    table: str
+    severity: str
+    description: str
+    sql: str
+    """Under `sql/`: the failing rows (at most `$limit`), each with their total in a `failing` column."""
+    listed: int
+    """Failing rows listed in the check's metadata and `dq_result.details` (all are counted)."""
+
+
+REJECTED_POSTS = SqlCheck(
+    name="rejected_posts", asset="articles", table="rejected_post", severity=WARN,
+    description="No file is in quarantine (rejected_post): each one there is a post the warehouse does not "
+                "have until the file is fixed.",
+    sql="checks/rejected_posts.sql", listed=100,
+)
 
 CHECKED_ASSETS = tuple(dict.fromkeys(suite.asset for suite in SUITES))
 

@@ -20,19 +20,7 @@ from datetime import date, datetime
 import pandas as pd
 import pyarrow as pa
 
-from etl.quality.suites import (
-    ERROR,
-    QUARANTINE_LISTED,
-    REJECTED_POSTS,
-    REJECTED_POSTS_DESCRIPTION,
-    WARN,
-    Check,
-    Suite,
-    checks_for,
-    gx_suite,
-    parameters,
-    suites_for,
-)
+from etl.quality.suites import ERROR, Check, SqlCheck, Suite, checks_for, gx_suite, parameters, suites_for
 from etl.warehouse.loads import transaction
 from etl.warehouse.sql import read_sql, run_script
 
@@ -322,15 +310,15 @@ def failed_errors(outcomes: Sequence[CheckOutcome]) -> list[CheckOutcome]:
     return [o for o in outcomes if not o.passed and o.severity == ERROR]
 
 
-def check_quarantine(conn, *, run_id: str, now: datetime) -> CheckOutcome:
-    """The quarantine as a WARN check of `articles`, failed while `rejected_post` holds the current
-    version of a file; its rows (path, reason) are the sample. Recorded in `dq_result` like the rest."""
-    frame = conn.execute(read_sql("checks/rejected_posts.sql"), {"limit": QUARANTINE_LISTED}).df()
-    files = int(frame.pop("files").iloc[0]) if len(frame) else 0
+def run_sql_check(conn, check: SqlCheck, *, run_id: str, now: datetime) -> CheckOutcome:
+    """Run a check that is one query over the whole table (`rejected_posts`): failed while it returns
+    rows, which are the sample. Recorded in `dq_result` like the suites' checks."""
+    frame = conn.execute(read_sql(check.sql), {"limit": check.listed}).df()
+    failing = int(frame.pop("failing").iloc[0]) if len(frame) else 0
     outcome = CheckOutcome(
-        asset="articles", table="rejected_post", check_name=REJECTED_POSTS, severity=WARN, passed=files == 0,
-        description=REJECTED_POSTS_DESCRIPTION, expectation="sql/checks/rejected_posts.sql", arguments={},
-        element_count=files, unexpected_count=files, in_table=files,
+        asset=check.asset, table=check.table, check_name=check.name, severity=check.severity, passed=failing == 0,
+        description=check.description, expectation=f"sql/{check.sql}", arguments={},
+        element_count=failing, unexpected_count=failing, in_table=failing,
         sample=[{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")],
     )
     record_results(conn, [outcome], run_id=run_id, now=now)
