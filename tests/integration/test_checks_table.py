@@ -165,3 +165,11 @@ def test_a_step_that_ran_only_some_checks_does_not_count_as_clean(tmp_path: Path
         dg.AssetCheckKey(dg.AssetKey("articles"), "title_not_empty"))).success
     again = materialize(posts, warehouse)
     assert not evaluations(again)[("articles", "body_text_not_empty")].passed
+
+
+def test_every_check_can_be_executed_individually_from_the_ui():
+    # The UI offers "Execute" on a check only when its execution set is the check alone (otherwise:
+    # "This check cannot execute without materializing the asset").
+    graph = defs.resolve_asset_graph()
+    assert {key: len(graph.get_execution_set_asset_and_check_keys(key)) for key in graph.asset_check_keys} == {
+        key: 1 for key in graph.asset_check_keys}
