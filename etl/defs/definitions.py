@@ -9,14 +9,13 @@ from etl.defs.assets.mentions import securities, stock_mentions
 from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.assets.snapshot import build_analyst_snapshot
 from etl.defs.assets.views import analyst_views
-from etl.defs.checks import QUALITY_CHECKS
+from etl.defs.checks import WAREHOUSE_CHECKS
 from etl.defs.jobs import LOAD_JOB_NAME
 from etl.defs.resources import warehouse_resources
 from etl.defs.schedules import daily_newest_posts
 from etl.defs.sensors import load_run_failures, posts_folder_sensor
 
 WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
-WAREHOUSE_CHECKS: list = [*QUALITY_CHECKS]  # Great Expectations suites per table (etl/checks)
 
 # The last step of every load, downstream of all the above (analyst_views when present): the
 # load_run audit row and the analysts' read-only snapshot. Keep this line after the list is complete.
@@ -28,10 +27,16 @@ load_warehouse = dg.define_asset_job(
     description="Load posts into the warehouse: raw files → articles → tags, mentions → securities.",
 )
 
+check_warehouse = dg.define_asset_job(
+    "check_warehouse",
+    selection=dg.AssetSelection.checks(*WAREHOUSE_CHECKS),
+    description="Run every data-quality check on the tables as they are, without loading anything.",
+)
+
 defs = dg.Definitions(
     assets=WAREHOUSE_ASSETS,
     asset_checks=WAREHOUSE_CHECKS,
-    jobs=[load_warehouse],
+    jobs=[load_warehouse, check_warehouse],
     schedules=[daily_newest_posts],
     sensors=[posts_folder_sensor, load_run_failures],
     resources=warehouse_resources(),

@@ -54,8 +54,8 @@ class Warehouse(DuckDBResource):
 
 class GreatExpectations(dg.ConfigurableResource):
     """Where the asset checks run Great Expectations. With `helper_process`, in a process started
-    when the run starts, so that its import (3 to 8 s) overlaps the load instead of following it
-    (etl/checks/helper.py); else in the run's own process."""
+    when the run starts, so that its slow import overlaps the load instead of following it
+    (etl/quality/helper.py); else in the run's own process."""
 
     helper_process: bool = True
 

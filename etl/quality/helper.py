@@ -1,7 +1,7 @@
 """Great Expectations in a helper process, so that its import is not on a load's critical path.
 
-Importing Great Expectations takes 3 to 8 s on the two-core machines we run on (it pulls in scipy,
-altair, sqlalchemy), while a load that changed 1% of 100k posts takes a few seconds more than that.
+Importing Great Expectations pulls in scipy, altair and sqlalchemy: a large share of a small load's
+time (docs/benchmarks.md).
 `etl load` therefore starts the helper first thing, and a run when it starts if none is running:
 the helper imports Great Expectations at the lowest CPU priority, on what the plan, the scan and
 the parse leave of the two cores, so that it is ready by the time a check step has a batch to
@@ -39,7 +39,7 @@ load leaves of the cores, and a load with nothing to check is not slowed by it."
 
 
 def _serve(requests) -> None:
-    """The helper: import Great Expectations, then validate the batches `(asset, frames, today)`
+    """The helper: import Great Expectations, then validate the batches `(asset, frames, today, names)`
     that come down the pipe and send back the outcomes, until the pipe closes."""
     # On a thread of its own: Linux keeps a nice value per thread, and only the import is to be slow.
     in_background(_import_great_expectations, name="etl import great_expectations").result()
@@ -47,11 +47,11 @@ def _serve(requests) -> None:
 
     while True:
         try:
-            asset, frames, today = requests.recv()
+            asset, frames, today, names = requests.recv()
         except EOFError:  # the load's process closed the pipe or went away
             return
         try:
-            reply = ("outcomes", validate_asset(asset, frames, today=today))
+            reply = ("outcomes", validate_asset(asset, frames, today=today, names=names))
         except Exception as exc:  # the caller validates again in its own process and sees it there
             reply = ("error", f"{type(exc).__name__}: {exc}")
         requests.send(reply)
@@ -73,12 +73,13 @@ class ValidationHelper:
         self._service = ForkedService(_serve, name="etl-great-expectations")
         self._lock = threading.Lock()
 
-    def validate(self, asset: str, frames: Mapping[str, pd.DataFrame], today: date) -> list[CheckOutcome]:
-        """The outcomes of `asset`'s suites over `frames`; raises `HelperUnavailable` when the helper
-        cannot give them."""
+    def validate(self, asset: str, frames: Mapping[str, pd.DataFrame], today: date,
+                 names: frozenset[str] | None = None) -> list[CheckOutcome]:
+        """The outcomes of `asset`'s suites over `frames` (the checks in `names`, default all); raises
+        `HelperUnavailable` when the helper cannot give them."""
         with self._lock:
             try:
-                kind, payload = self._service.request((asset, dict(frames), today))
+                kind, payload = self._service.request((asset, dict(frames), today, names))
             except (EOFError, OSError) as exc:
                 raise HelperUnavailable(f"the helper process stopped ({exc or type(exc).__name__})") from exc
         if kind == "error":
@@ -117,7 +118,8 @@ def start_helper() -> bool:
         return _helper is not None
 
 
-def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date) -> list[CheckOutcome]:
+def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: date,
+                     names: frozenset[str] | None = None) -> list[CheckOutcome]:
     """Validate `asset`'s batches: in the helper when one is running and there is something to
     validate, else (or if the helper fails) in this process."""
     from etl.quality.validate import validate_asset
@@ -125,10 +127,10 @@ def validate_batches(asset: str, frames: Mapping[str, pd.DataFrame], *, today: d
     helper = _helper
     if helper is not None and any(not frame.empty for frame in frames.values()):
         try:
-            return helper.validate(asset, frames, today)
+            return helper.validate(asset, frames, today, names)
         except HelperUnavailable as exc:
             log.warning("Great Expectations helper failed (%s): validating %s in-process", exc, asset)
-    return validate_asset(asset, frames, today=today)
+    return validate_asset(asset, frames, today=today, names=names)
 
 
 def stop_helper() -> None:

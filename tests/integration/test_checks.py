@@ -26,7 +26,7 @@ from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.checks import QUALITY_CHECKS
 from etl.defs.partitions import partition_bounds
 from etl.defs.resources import GreatExpectations, PostsFolder, Warehouse
-from etl.quality.suites import ERROR, SUITES, WARN, rules_for, suites_for
+from etl.quality.suites import ERROR, SUITES, WARN, checks_for, suites_for
 from etl.quality.validate import run_asset_checks, validate_frames
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import every_date
@@ -145,7 +145,7 @@ def materialized(result) -> set[str]:
 
 
 def all_check_keys() -> set[tuple[str, str]]:
-    return {(suite.asset, rule.name) for suite in SUITES for rule in suite.rules}
+    return {(suite.asset, rule.name) for suite in SUITES for rule in suite.checks}
 
 
 def dq_rows(warehouse: Path, run_id: str) -> pd.DataFrame:
@@ -202,7 +202,7 @@ def test_every_checked_asset_has_its_suites_and_errors_are_blocking():
              for checks in QUALITY_CHECKS for spec in checks.check_specs}
     assert set(specs) == all_check_keys()
     for suite in SUITES:
-        for rule in suite.rules:
+        for rule in suite.checks:
             assert rule.severity in (ERROR, WARN)
             assert specs[(suite.asset, rule.name)].blocking == (rule.severity == ERROR)
 
@@ -382,7 +382,7 @@ def test_bad_mentions_fail_the_right_checks(unchecked: Path):
     assert by_name["market_id_known"].sample[0] == {"article_id": EMNEWS_ID, "secid": "155.ABC", "market_id": 155}
     assert by_name["article_exists"].sample[0]["article_id"] == "no-such-article"
     rows = dq_rows(unchecked, "bad-mentions")
-    assert len(rows) == len(rules_for("stock_mentions"))
+    assert len(rows) == len(checks_for("stock_mentions"))
     assert set(rows.loc[~rows["passed"], "check_name"]) == set(failures(outcomes))
 
 
@@ -430,7 +430,7 @@ def test_bad_tags_and_securities_fail_the_right_checks(unchecked: Path):
         "secid_format": ERROR,
         "article_count_at_least_1": ERROR,
     }
-    assert len(dq_rows(unchecked, "bad-dims")) == len(rules_for("article_tags")) + len(rules_for("securities"))
+    assert len(dq_rows(unchecked, "bad-dims")) == len(checks_for("article_tags")) + len(checks_for("securities"))
 
 
 def duplicate_and_keyless_mentions() -> pd.DataFrame:
@@ -466,4 +466,4 @@ def test_rerunning_a_check_step_in_the_same_run_replaces_its_rows(loaded: Path):
     with open_warehouse(loaded) as conn:
         run_asset_checks(conn, "securities", run_id="again", today=TODAY, now=NOW)
         run_asset_checks(conn, "securities", run_id="again", today=TODAY, now=NOW)
-    assert len(dq_rows(loaded, "again")) == len(rules_for("securities"))
+    assert len(dq_rows(loaded, "again")) == len(checks_for("securities"))

@@ -24,7 +24,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Ware
                                   workers=posts.workers)
         total = conn.execute("SELECT count(*) FROM article").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM rejected_post").fetchone()[0]
-        preview = markdown_table(conn, read_sql("metadata/article_preview.sql"), {"loaded_at": now})
+        preview = markdown_table(conn, read_sql("metadata/article_preview.sql"))
     for path, reason in summary.rejected:
         context.log.warning(f"rejected {path}: {reason}")
     return dg.MaterializeResult(metadata={
