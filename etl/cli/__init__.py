@@ -33,11 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
     dictionary.set_defaults(handler="dictionary")
     args = parser.parse_args(argv)
+    from etl.core.settings import SettingsError
+
     try:
         # Each command's module is imported only when it runs: `etl load` must fork before Dagster loads.
         status = importlib.import_module(f"etl.cli.{args.handler}").command(args)
         sys.stdout.flush()  # short output written into a pipe waits in the buffer until here
         return status
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         if not _stdout_reader_gone():
             raise  # another pipe broke (a helper process's): a real failure

@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from etl.core.settings import load_settings
 from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
 from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
@@ -35,7 +36,8 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     # The run's checks need Great Expectations: its import starts now, beside the run's own start
     # (the `great_expectations` resource would start it a few seconds later).
     start_helper()
-    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds())
+    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds(),
+                                          max_bytes=load_settings().max_post_bytes)
     instance = _run_instance()
     with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
         result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file)
