@@ -93,7 +93,7 @@ def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | 
 
 def too_big(size: int, max_bytes: int) -> str:
     """Why a file of `size` bytes is not a post."""
-    return f"post is {_bytes(size)}, over the {_bytes(max_bytes)} limit for one post (ETL_MAX_POST_BYTES)"
+    return f"post is {_bytes(size)}, over the limit of {_bytes(max_bytes)} for one post (ETL_MAX_POST_BYTES)"
 
 
 def _bytes(size: int) -> str:
