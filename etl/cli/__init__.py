@@ -22,11 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     load_command.add_argument("--full", action="store_true",
                       help="run over every date in the folder, even when no file changed since the last load")
     load_command.set_defaults(handler="load")
-    sql = commands.add_parser("sql", help="query the analyst snapshot (else the warehouse), read-only")
+    sql = commands.add_parser("sql", help="query the published analyst snapshot, read-only")
     sql.add_argument("query", nargs="?", help='SQL to run, e.g. "SELECT * FROM top_stocks_7d LIMIT 10"')
     sql.add_argument("--file", help="run the SQL in this file instead (examples in sql/queries/)")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    sql.add_argument("--db", help="DuckDB file to query (default: the analyst snapshot, else $ETL_WAREHOUSE)")
+    sql.add_argument("--db", help="DuckDB file to query, read-only (default: the analyst snapshot, $ETL_ANALYST_DB)")
     sql.set_defaults(handler="sql")
     dictionary = commands.add_parser("dictionary", help="write docs/data-dictionary.md from the schema's comments")
     dictionary.add_argument("--out", help="file to write (default: docs/data-dictionary.md)")
