@@ -92,9 +92,11 @@ def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str
     from dataclasses import replace
 
     from etl.core.settings import analyst_db_for
+    from etl.warehouse.connection import check_warehouse
     from etl.warehouse.ingest import write_listing
     from etl.warehouse.plan import compare_folder
 
+    check_warehouse(warehouse)  # a file the run would refuse is refused now, before Dagster starts
     comparison = compare_folder(posts_dir, warehouse, analyst_db_for(warehouse), max_bytes=max_bytes,
                                 full_reason=full_reason)
     if comparison.listing is None:
@@ -115,7 +117,15 @@ def command(args: argparse.Namespace) -> int:
         print(f"error: posts folder {posts_dir} {problem}", file=sys.stderr)
         return 2
     print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
-    outcome = load(posts_dir, warehouse, full=args.full)
+    try:
+        outcome = load(posts_dir, warehouse, full=args.full)
+    except Exception as exc:
+        from etl.warehouse.connection import WarehouseError  # not before `load` forks: it imports DuckDB
+
+        if not isinstance(exc, WarehouseError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from etl.cli.report import (
         print_load_report,  # it imports Dagster and DuckDB: not before `load` forks
     )

@@ -19,7 +19,7 @@ from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
 from etl.defs.runs import TRIGGER_TAG, load_run_row
 from etl.quality.helper import start_helper
-from etl.warehouse.connection import WarehouseLockedError, open_warehouse
+from etl.warehouse.connection import WarehouseError, open_warehouse
 from etl.warehouse.plan import every_date
 from etl.warehouse.publish import record_load_run
 
@@ -101,5 +101,5 @@ def _record_failure(instance, run_id: str, warehouse: Path) -> None:
     try:
         with open_warehouse(warehouse, wait_seconds=RECORD_FAILURE_WAIT_SECONDS) as conn:
             record_load_run(conn, row)
-    except (WarehouseLockedError, duckdb.Error) as exc:
+    except (WarehouseError, duckdb.Error) as exc:
         print(f"warning: the failed run could not be recorded in load_run: {exc}", file=sys.stderr)
