@@ -183,6 +183,7 @@ def _same_bytes_as_stored(to_read: list[loads.ScanEntry], by_path: dict[str, Sou
         bytes_read += len(version.data)
         if bytes_read > SAME_BYTES_MAX_BYTES:
             return set()
-        if not version.error and version.sha256 == entry.stored_sha256:
+        # A file stored unread (too big, a link out of the folder) and still unread is the same too.
+        if version.sha256 == entry.stored_sha256:
             same.add(entry.post_path)
     return same
