@@ -22,22 +22,27 @@ def main(argv: list[str] | None = None) -> int:
     load_command.add_argument("--full", action="store_true",
                       help="run over every date in the folder, even when no file changed since the last load")
     load_command.set_defaults(handler="load")
-    sql = commands.add_parser("sql", help="query the analyst snapshot (else the warehouse), read-only")
+    sql = commands.add_parser("sql", help="query the published analyst snapshot, read-only")
     sql.add_argument("query", nargs="?", help='SQL to run, e.g. "SELECT * FROM top_stocks_7d LIMIT 10"')
     sql.add_argument("--file", help="run the SQL in this file instead (examples in sql/queries/)")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    sql.add_argument("--db", help="DuckDB file to query (default: the analyst snapshot, else $ETL_WAREHOUSE)")
+    sql.add_argument("--db", help="DuckDB file to query, read-only (default: the analyst snapshot, $ETL_ANALYST_DB)")
     sql.set_defaults(handler="sql")
     dictionary = commands.add_parser("dictionary", help="write docs/data-dictionary.md from the schema's comments")
     dictionary.add_argument("--out", help="file to write (default: docs/data-dictionary.md)")
     dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
     dictionary.set_defaults(handler="dictionary")
     args = parser.parse_args(argv)
+    from etl.core.settings import SettingsError
+
     try:
         # Each command's module is imported only when it runs: `etl load` must fork before Dagster loads.
         status = importlib.import_module(f"etl.cli.{args.handler}").command(args)
         sys.stdout.flush()  # short output written into a pipe waits in the buffer until here
         return status
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         if not _stdout_reader_gone():
             raise  # another pipe broke (a helper process's): a real failure

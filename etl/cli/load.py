@@ -31,14 +31,15 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
     from etl.core.settings import load_settings
     from etl.quality.helper import start_helper, stop_helper
 
+    settings = load_settings()
     full_reason = None
     if full:
         full_reason = "a full load was asked for"
-    elif load_settings().hash_every_file:
+    elif settings.hash_every_file:
         full_reason = "ETL_HASH_EVERY_FILE is set"
     with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
-        comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file)
+        comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file, settings.max_post_bytes)
         started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
         try:
             from etl.defs.partitions import partition_bounds
@@ -71,7 +72,8 @@ def run_load(*args, **options):
     return run(*args, **options)
 
 
-def _start_comparison(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+def _start_comparison(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path,
+                      max_bytes: int):
     """Start comparing the folder with the warehouse (`plan.compare_folder`), keeping the listing in
     `listing_file` for the run's scan. In a fresh process, which has not imported Dagster yet, it
     runs in a forked child while this process imports Dagster, which take about as long as each other.
@@ -79,20 +81,24 @@ def _start_comparison(posts_dir: Path, warehouse: Path, full_reason: str | None,
     Elsewhere (tests, a long-lived process) there is nothing to overlap, and it runs here."""
     from etl.parallel import Pending
 
-    arguments = (posts_dir, warehouse, full_reason, listing_file)
+    arguments = (posts_dir, warehouse, full_reason, listing_file, max_bytes)
     if "dagster" in sys.modules or "duckdb" in sys.modules:
         return Pending.done_with(_compare_and_keep_listing(*arguments))
     return Pending.in_forked_child(_compare_and_keep_listing, arguments)
 
 
-def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path):
+def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str | None, listing_file: Path,
+                              max_bytes: int):
     from dataclasses import replace
 
     from etl.core.settings import analyst_db_for
+    from etl.warehouse.connection import check_warehouse
     from etl.warehouse.ingest import write_listing
     from etl.warehouse.plan import compare_folder
 
-    comparison = compare_folder(posts_dir, warehouse, analyst_db_for(warehouse), full_reason=full_reason)
+    check_warehouse(warehouse)  # a file the run would refuse is refused now, before Dagster starts
+    comparison = compare_folder(posts_dir, warehouse, analyst_db_for(warehouse), max_bytes=max_bytes,
+                                full_reason=full_reason)
     if comparison.listing is None:
         return comparison
     write_listing(comparison.listing, listing_file)
@@ -107,10 +113,19 @@ def command(args: argparse.Namespace) -> int:
     posts_dir = Path(args.posts).resolve() if args.posts else settings.posts_dir
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
     if not posts_dir.is_dir():
-        print(f"error: posts folder {posts_dir} does not exist", file=sys.stderr)
+        problem = "is not a folder" if posts_dir.exists() else "does not exist"
+        print(f"error: posts folder {posts_dir} {problem}", file=sys.stderr)
         return 2
     print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
-    outcome = load(posts_dir, warehouse, full=args.full)
+    try:
+        outcome = load(posts_dir, warehouse, full=args.full)
+    except Exception as exc:
+        from etl.warehouse.connection import WarehouseError  # not before `load` forks: it imports DuckDB
+
+        if not isinstance(exc, WarehouseError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from etl.cli.report import (
         print_load_report,  # it imports Dagster and DuckDB: not before `load` forks
     )

@@ -1,7 +1,10 @@
 """`etl sql`: run a query against the analysts' database and print the result as a table, CSV or JSON.
 
-The database is the read-only snapshot published after each load (`Settings.analyst_db`), else the
-warehouse itself, always opened read-only; `--db` names another file.
+The database is the read-only snapshot published after each good load (`Settings.analyst_db`),
+never the warehouse a load may be writing; `--db` names another file. DuckDB runs locked down: the
+database is opened read-only, no other file can be read, written, attached or loaded as an
+extension, and no setting can be changed, so a query can neither alter the warehouse nor reach
+anything else the user can.
 """
 
 from __future__ import annotations
@@ -26,6 +29,19 @@ MAX_CELL_WIDTH = 60
 FORMATS = ("table", "csv", "json")
 
 
+LOCKED_DOWN = {
+    # No file but the database itself (DuckDB allows its own files, and nothing else): no ATTACH,
+    # COPY TO, read_text, glob, INSTALL or LOAD.
+    "enable_external_access": False,
+    # No spilling: DuckDB would allow its temporary folder, and a query could COPY files into it.
+    "temp_directory": "",
+    # No SET or PRAGMA can undo the above.
+    "lock_configuration": True,
+}
+REFUSED = ("configuration has been locked", "read-only mode", "Cannot attach", "belongs to an attached database")
+"""What DuckDB says when the lock-down refuses a statement (besides its PermissionException)."""
+
+
 class QueryError(RuntimeError):
     """What went wrong, in words that say what to do next."""
 
@@ -37,25 +53,25 @@ class QueryResult:
 
 
 def analyst_database(settings: Settings, override: str | Path | None = None) -> Path:
-    """`--db` when given, else the analyst snapshot when it exists, else the warehouse."""
+    """`--db` when given, else the published analyst snapshot. Never the warehouse: before the first
+    load has finished it may hold half a load, which nothing would tell apart from a whole one."""
     if override:
         path = Path(override).expanduser().resolve()
         if not path.is_file():
             raise QueryError(f"database {path} does not exist")
         return path
-    for path in (settings.analyst_db, settings.warehouse):
-        if path.is_file():
-            return path
+    if settings.analyst_db.is_file():
+        return settings.analyst_db
     raise QueryError(
-        f"no warehouse yet: neither the analyst snapshot {settings.analyst_db} nor the warehouse "
-        f"{settings.warehouse} exists; run etl load first"
+        f"no snapshot published yet: {settings.analyst_db} is written when a load succeeds; run etl load "
+        "(or etl load --warehouse FILE), or query another database file with --db FILE"
     )
 
 
 def run_query(database: Path, sql: str) -> QueryResult:
-    """Run `sql` (one statement, or several: the last one's rows are returned) read-only."""
+    """Run `sql` (one statement, or several: the last one's rows are returned) read-only, locked down."""
     try:
-        conn = duckdb.connect(str(database), read_only=True)
+        conn = duckdb.connect(str(database), read_only=True, config=LOCKED_DOWN)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise QueryError(f"{database} is being written by a load; try again when it ends ({exc})") from exc
@@ -65,7 +81,11 @@ def run_query(database: Path, sql: str) -> QueryResult:
         columns = [d[0] for d in cursor.description] if cursor.description else []
         return QueryResult(columns, cursor.fetchall() if columns else [])
     except duckdb.Error as exc:
-        raise QueryError(str(exc).strip()) from exc
+        message = str(exc).strip()
+        if isinstance(exc, duckdb.PermissionException) or any(sign in message for sign in REFUSED):
+            raise QueryError(f"not allowed: etl sql is read-only; it reads {database} and no other file, and "
+                             f"its settings are locked ({message.splitlines()[0]})") from exc
+        raise QueryError(message) from exc
     finally:
         conn.close()
 

@@ -1,8 +1,13 @@
-"""Where the posts are and where the warehouse goes, read once from the environment."""
+"""Every `ETL_*` setting, parsed and checked here and nowhere else.
+
+A value that cannot be used stops the command with one line naming the variable, the value and
+what is allowed (`SettingsError`), before anything is read or written: never a traceback, and never
+a quiet fallback to the default (an empty `ETL_POSTS_DIR` loading the bundled sample instead)."""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +15,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = REPO_ROOT / "sql"
 SAMPLE_POSTS_DIR = REPO_ROOT / "data" / "sample_posts"
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
+DEFAULT_MAX_POST_BYTES = 2 * 1024 * 1024
+"""Real posts stay under 30 KB; a multi-megabyte "post" is a mistake worth a human's look."""
+WORKERS_PER_CPU = 4
+"""The most parse processes per CPU: beyond that they only compete for it, and thousands of them
+fail to fork (ETL_WORKERS=10000 ended in BlockingIOError)."""
+DEFAULT_SENSOR_INTERVAL_SECONDS = 30
+STORAGE_VERSION = re.compile(r"v\d+\.\d+\.\d+")
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, in one line: the variable, its value, what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -20,30 +37,85 @@ class Settings:
     workers: int
     hash_every_file: bool
     """Read and hash every file, even one whose path, size and mtime say it is unchanged."""
+    sensor_interval_seconds: int
 
     @property
     def analyst_db(self) -> Path:
         return analyst_db_for(self.warehouse)
 
 
+def load_settings() -> Settings:
+    """Every setting from the environment, checked (`SettingsError` for the first bad one)."""
+    settings = Settings(
+        posts_dir=_path("ETL_POSTS_DIR", SAMPLE_POSTS_DIR),
+        warehouse=_path("ETL_WAREHOUSE", DEFAULT_WAREHOUSE),
+        max_post_bytes=_whole_number("ETL_MAX_POST_BYTES", DEFAULT_MAX_POST_BYTES, "bytes"),
+        workers=min(_whole_number("ETL_WORKERS", os.cpu_count() or 1, "processes"), max_workers()),
+        hash_every_file=_switch("ETL_HASH_EVERY_FILE"),
+        sensor_interval_seconds=_whole_number("ETL_SENSOR_INTERVAL_SECONDS", DEFAULT_SENSOR_INTERVAL_SECONDS,
+                                              "seconds"),
+    )
+    analyst_db_for(settings.warehouse)
+    analyst_db_storage_version()
+    return settings
+
+
+def max_workers() -> int:
+    """The most worker processes a load starts, whatever ETL_WORKERS asks for."""
+    return WORKERS_PER_CPU * (os.cpu_count() or 1)
+
+
 def analyst_db_for(warehouse: Path) -> Path:
     """The read-only snapshot analysts open, published beside the warehouse after each good load."""
-    override = os.environ.get("ETL_ANALYST_DB")
-    return Path(override).expanduser().resolve() if override else warehouse.with_name(warehouse.stem + ".analyst.duckdb")
+    return _path("ETL_ANALYST_DB", None) or warehouse.with_name(warehouse.stem + ".analyst.duckdb")
 
 
 def analyst_db_storage_version() -> str | None:
     """DuckDB storage version the analyst snapshot is written in (`v1.5.0` for the duckdb 1.5 CLI);
     None: the warehouse's own, and the snapshot is a plain copy of its file."""
-    return os.environ.get("ETL_ANALYST_DB_STORAGE_VERSION") or None
+    value = _value("ETL_ANALYST_DB_STORAGE_VERSION", "the warehouse's own format")
+    if value is not None and not STORAGE_VERSION.fullmatch(value):
+        raise _bad("ETL_ANALYST_DB_STORAGE_VERSION", value, "a DuckDB storage version such as v1.5.0")
+    return value
 
 
-def load_settings() -> Settings:
-    return Settings(
-        posts_dir=Path(os.environ.get("ETL_POSTS_DIR") or SAMPLE_POSTS_DIR).expanduser().resolve(),
-        warehouse=Path(os.environ.get("ETL_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser().resolve(),
-        # Real posts stay under 30 KB; a multi-megabyte "post" is a mistake worth a human's look.
-        max_post_bytes=int(os.environ.get("ETL_MAX_POST_BYTES", 2 * 1024 * 1024)),
-        workers=int(os.environ.get("ETL_WORKERS", os.cpu_count() or 1)),
-        hash_every_file=os.environ.get("ETL_HASH_EVERY_FILE", "") not in ("", "0"),
-    )
+def _value(name: str, default_text: str) -> str | None:
+    """The variable's text, None when unset. Set but empty is refused: a share not mounted or a
+    typo in a script looks like that, and the default (the bundled sample) would be loaded instead."""
+    value = os.environ.get(name)
+    if value is not None and not value.strip():
+        raise SettingsError(f"{name} is set but empty: give a value, or unset it for the default ({default_text})")
+    return value
+
+
+def _path(name: str, default: Path | None) -> Path | None:
+    value = _value(name, str(default) if default else "beside the warehouse")
+    return Path(value).expanduser().resolve() if value is not None else default
+
+
+def _whole_number(name: str, default: int, unit: str) -> int:
+    """A whole number of at least 1. Zero is refused rather than given a meaning: "no limit" or
+    "no workers" are never what a load needs, and ETL_MAX_POST_BYTES=0 used to switch the limit off."""
+    value = _value(name, f"{default} {unit}")
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise _bad(name, value, f"a whole number of {unit}, at least 1 (default {default})")
+    return number
+
+
+def _switch(name: str) -> bool:
+    value = _value(name, "off")
+    if value is None:
+        return False
+    if value.strip().lower() in YES + NO:
+        return value.strip().lower() in YES
+    raise _bad(name, value, f"one of {', '.join(YES)} (on) or {', '.join(NO)} (off)")
+
+
+def _bad(name: str, value: str, allowed: str) -> SettingsError:
+    return SettingsError(f"{name}={value!r} is not allowed: it must be {allowed}")

@@ -13,12 +13,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from etl.core.settings import load_settings
 from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
 from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
 from etl.defs.runs import TRIGGER_TAG, load_run_row
 from etl.quality.helper import start_helper
-from etl.warehouse.connection import WarehouseLockedError, open_warehouse
+from etl.warehouse.connection import WarehouseError, open_warehouse
 from etl.warehouse.plan import every_date
 from etl.warehouse.publish import record_load_run
 
@@ -35,7 +36,8 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     # The run's checks need Great Expectations: its import starts now, beside the run's own start
     # (the `great_expectations` resource would start it a few seconds later).
     start_helper()
-    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds())
+    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds(),
+                                          max_bytes=load_settings().max_post_bytes)
     instance = _run_instance()
     with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
         result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file)
@@ -99,5 +101,5 @@ def _record_failure(instance, run_id: str, warehouse: Path) -> None:
     try:
         with open_warehouse(warehouse, wait_seconds=RECORD_FAILURE_WAIT_SECONDS) as conn:
             record_load_run(conn, row)
-    except (WarehouseLockedError, duckdb.Error) as exc:
+    except (WarehouseError, duckdb.Error) as exc:
         print(f"warning: the failed run could not be recorded in load_run: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from datetime import date
 
 import dagster as dg
 
+from etl.core.settings import load_settings
 from etl.defs.jobs import LOAD_JOB_NAME
 from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import PostsFolder, Warehouse
@@ -29,15 +30,15 @@ from etl.warehouse.sources import SourceFile, discover
 OUT_OF_RANGE = "other"
 """Digest bucket of files with no date in the partition range: every run covers them."""
 CURSOR_VERSION = 1
-SENSOR_INTERVAL_SECONDS = int(os.environ.get("ETL_SENSOR_INTERVAL_SECONDS", "30"))
+SENSOR_INTERVAL_SECONDS = load_settings().sensor_interval_seconds
 
 
-def _bucket(source: SourceFile, first: date, last: date) -> str:
-    day = source_partition(source)
+def _bucket(source: SourceFile, first: date, last: date, max_bytes: int) -> str:
+    day = source_partition(source, max_bytes=max_bytes)
     return day.isoformat() if day and first <= day <= last else OUT_OF_RANGE
 
 
-def folder_digests(posts_dir) -> dict[str, str]:
+def folder_digests(posts_dir, *, max_bytes: int) -> dict[str, str]:
     """Per partition date (ISO) a digest of the sorted (path, mtime_ns, size) of its post files."""
     first, last = partition_bounds()
     hashes: dict[str, hashlib.blake2b] = defaultdict(lambda: hashlib.blake2b(digest_size=8))
@@ -47,7 +48,7 @@ def folder_digests(posts_dir) -> dict[str, str]:
             mark = f"{stat.st_mtime_ns}\0{stat.st_size}"
         except OSError as exc:
             mark = f"error\0{exc.errno}"
-        hashes[_bucket(source, first, last)].update(f"{source.post_path}\0{mark}\n".encode())
+        hashes[_bucket(source, first, last, max_bytes)].update(f"{source.post_path}\0{mark}\n".encode())
     return {day: h.hexdigest() for day, h in sorted(hashes.items())}
 
 
@@ -108,7 +109,7 @@ def posts_folder_sensor(context: dg.SensorEvaluationContext, posts: PostsFolder)
     if not posts.root.is_dir():
         return dg.SkipReason(f"posts folder {posts.root} does not exist")
     seq, previous = decode_cursor(context.cursor)
-    current = folder_digests(posts.root)
+    current = folder_digests(posts.root, max_bytes=posts.max_post_bytes)
     ranges = changed_ranges(previous, current)
     if not ranges:
         return dg.SkipReason(f"no post changed in {len(current)} dates")

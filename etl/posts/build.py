@@ -69,10 +69,7 @@ def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | 
                 if copy.read_error:
                     raise PostFormatError(copy.read_error)
                 if max_bytes and len(copy.raw) > max_bytes:
-                    raise PostFormatError(
-                        f"post is {len(copy.raw) / 2**20:.1f} MB, over the {max_bytes / 2**20:.1f} MB limit "
-                        "for one post (ETL_MAX_POST_BYTES)"
-                    )
+                    raise PostFormatError(too_big(len(copy.raw), max_bytes))
                 parsed.append(parse_post(copy.post_path, decode(copy.raw), today=today))
             except PostFormatError as error:
                 if not copy.deleted:
@@ -82,6 +79,15 @@ def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | 
         else:
             result.unbuildable.append(copies[0].article_id)
     return result
+
+
+def too_big(size: int, max_bytes: int) -> str:
+    """Why a file of `size` bytes is not a post."""
+    return f"post is {_bytes(size)}, over the limit of {_bytes(max_bytes)} for one post (ETL_MAX_POST_BYTES)"
+
+
+def _bytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def _rejection(copy: SourceText, error: PostFormatError) -> RejectionRow:

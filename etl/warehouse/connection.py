@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.sql import apply_schema
+from etl.warehouse.sql import ForeignSchemaError, apply_schema, refuse_foreign_tables
 
 LOCK_WAIT_SECONDS = 60.0
 MEMORY_LIMIT = "512MB"
@@ -22,7 +23,11 @@ default, 100k posts' batches spent 11 s in commits, at 256 MB 4 s plus 3 s for t
 (same peak memory). Small loads checkpoint when they close the connection, as before."""
 
 
-class WarehouseLockedError(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be used, in one line: which file, what is wrong, what to do."""
+
+
+class WarehouseLockedError(WarehouseError):
     pass
 
 
@@ -30,9 +35,13 @@ class WarehouseLockedError(RuntimeError):
 def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS):
     """A read-write connection with the schema applied. DuckDB lets one process write a file;
     when another holds it we wait with backoff, then fail naming the holder (DuckDB's message
-    carries its PID)."""
+    carries its PID). A file that cannot be opened for writing (a read-only file system, not a
+    DuckDB file) or that holds another schema is a `WarehouseError`, and nothing is written to it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the folder of warehouse {path}: {exc.strerror or exc}") from exc
     deadline, delay = time.monotonic() + wait_seconds, 0.1
     while True:
         try:
@@ -42,7 +51,7 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise
+                raise WarehouseError(f"cannot open warehouse {path} for writing: {_first_line(exc)}") from exc
             if time.monotonic() >= deadline:
                 raise WarehouseLockedError(
                     f"warehouse {path} is locked by another process after waiting {wait_seconds:.0f}s: {exc}"
@@ -50,7 +59,44 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     try:
-        apply_schema(conn)
+        try:
+            apply_schema(conn)
+        except ForeignSchemaError as exc:
+            raise _foreign(path, exc) from exc
+        except duckdb.IOException as exc:  # the first write: a file system that turned read-only, a full disk
+            raise WarehouseError(f"cannot write to warehouse {path}: {_first_line(exc)}") from exc
         yield conn
     finally:
         conn.close()
+
+
+def check_warehouse(path: Path) -> None:
+    """What `open_warehouse` would refuse, found before a run starts, without writing: a place that
+    cannot be written (a read-only file system), a file that is not DuckDB's, another schema's file.
+    A file locked by a writer passes: the run waits for it."""
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not os.access(existing, os.W_OK):
+        problem = ("the file system is read-only" if os.statvfs(existing).f_flag & os.ST_RDONLY
+                   else f"no permission to write {existing}")
+        raise WarehouseError(f"cannot write to warehouse {path}: {problem}")
+    if existing != path:
+        return
+    if not path.is_file():
+        raise WarehouseError(f"warehouse {path} is not a file")
+    try:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            refuse_foreign_tables(conn)
+    except ForeignSchemaError as exc:
+        raise _foreign(path, exc) from exc
+    except duckdb.Error as exc:
+        if "lock" not in str(exc).lower():
+            raise WarehouseError(f"cannot open warehouse {path}: {_first_line(exc)}") from exc
+
+
+def _foreign(path: Path, exc: ForeignSchemaError) -> WarehouseError:
+    return WarehouseError(f"{path} is not a finews warehouse ({exc}): nothing was written to it; set "
+                          "ETL_WAREHOUSE (or --warehouse) to a new file or to a warehouse of this loader")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]

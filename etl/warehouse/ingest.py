@@ -68,9 +68,10 @@ def file_partition(version: FileVersion) -> date | None:
     return partition_date(identity, published_at)
 
 
-def source_partition(source: SourceFile) -> date | None:
-    """Partition date of a file in the folder: from its name, else read from the file."""
-    return source.name_date or file_partition(read_file(source))
+def source_partition(source: SourceFile, *, max_bytes: int) -> date | None:
+    """Partition date of a file in the folder: from its name, else read from the file (none for a
+    file not read: `max_bytes` must be the run's, so that the plan and the run agree)."""
+    return source.name_date or file_partition(read_file(source, max_bytes=max_bytes))
 
 
 INGEST_BATCH_FILES = 2000
@@ -82,7 +83,7 @@ STAMP_SETTLE_NS = 2_000_000_000
 unseen: its stamp is not kept, so the next load hashes it (git's "racily clean" rule)."""
 
 
-def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime,
+def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime, max_bytes: int,
                  trust_stamps: bool = True, listing: pa.Table | None = None, workers: int = 1) -> IngestSummary:
     """Compare the folder's files in `window` with raw_post, store new and changed versions, mark
     unchanged ones seen and vanished ones deleted, and queue the articles they feed.
@@ -90,7 +91,9 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     A file whose path, size and mtime are those stored with its current version is taken as
     unchanged without being read (`trust_stamps`): that comparison runs in DuckDB over the folder's
     listing, so an unchanged file costs one `stat` and no Python object. Any other file is read and
-    hashed (on `workers` processes when there are many), and only a new hash makes a new version.
+    hashed (on `workers` processes when there are many), and only a new hash makes a new version. A
+    file over `max_bytes`, a link out of the folder or a name that is not UTF-8 is stored unread, with
+    the reason in `read_error`, and quarantined by the next step.
     `trust_stamps=False` reads and hashes every file. `listing` is the folder's `listing_of` when
     the caller has just taken it (`etl load`'s plan)."""
     stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
@@ -108,7 +111,7 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
             summary.deleted.append(entry.post_path)
             affected.add(identify(entry.post_path).article_id)
     to_read = [entry for entry in entries if entry.action == "read"]
-    examined = _examine_all(posts_dir, to_read, window, stale_after_ns,
+    examined = _examine_all(posts_dir, to_read, window, stale_after_ns, max_bytes,
                             workers=worker_count(workers, len(to_read)))
     with _BatchWriter(conn, run_id=run_id, now=now) as writer:
         for found in examined:
@@ -150,12 +153,12 @@ class _NewVersion:
 
 
 def _examine(posts_dir: Path, entry: loads.ScanEntry, window: DateWindow | None,
-             stale_after_ns: int) -> _Unchanged | _NewVersion | None:
+             stale_after_ns: int, max_bytes: int) -> _Unchanged | _NewVersion | None:
     """Read one listed file and say what it is: None when it belongs to no date of the run."""
     identity = identify(entry.post_path)
     if window and identity.name_date and not window.covers(identity.name_date):
         return None
-    version = read_file(SourceFile.under(posts_dir, entry.post_path))
+    version = read_file(SourceFile.under(posts_dir, entry.post_path), max_bytes=max_bytes)
     day = identity.name_date or file_partition(version)
     if window and not window.covers(day):
         return None
@@ -171,17 +174,17 @@ EXAMINE_CHUNK_FILES = 500
 """Files a worker reads per task (about 2 MB); at most two tasks per worker wait to be collected."""
 
 
-def _examine_chunk(chunk: tuple[Path, list[loads.ScanEntry], DateWindow | None, int],
+def _examine_chunk(chunk: tuple[Path, list[loads.ScanEntry], DateWindow | None, int, int],
                    ) -> list[_Unchanged | _NewVersion | None]:
-    posts_dir, entries, window, stale_after_ns = chunk
-    return [_examine(posts_dir, entry, window, stale_after_ns) for entry in entries]
+    posts_dir, entries, window, stale_after_ns, max_bytes = chunk
+    return [_examine(posts_dir, entry, window, stale_after_ns, max_bytes) for entry in entries]
 
 
 def _examine_all(posts_dir: Path, entries: list[loads.ScanEntry], window: DateWindow | None,
-                 stale_after_ns: int, *, workers: int) -> Iterator[_Unchanged | _NewVersion | None]:
+                 stale_after_ns: int, max_bytes: int, *, workers: int) -> Iterator[_Unchanged | _NewVersion | None]:
     """`_examine` of each entry, in order: here, or on `workers` processes that read, hash and
     decode while this process stores what they found (a cold scan is mostly that work)."""
-    chunks = ((posts_dir, entries[i : i + EXAMINE_CHUNK_FILES], window, stale_after_ns)
+    chunks = ((posts_dir, entries[i : i + EXAMINE_CHUNK_FILES], window, stale_after_ns, max_bytes)
               for i in range(0, len(entries), EXAMINE_CHUNK_FILES))
     for examined in ordered_map(_examine_chunk, chunks, workers=workers, in_flight=2 * workers + 1):
         yield from examined

@@ -15,19 +15,7 @@ import pyarrow as pa
 from etl.core.rows import ArticleRow, ArticleTagRow, RejectionRow, StockMentionRow
 from etl.posts import markets
 from etl.posts.build import BuildResult, SourceText
-from etl.warehouse.sql import read_sql, run_script
-
-
-@contextmanager
-def transaction(conn):
-    """All or nothing: a failure (or a killed process) leaves the last committed state."""
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+from etl.warehouse.sql import read_sql, run_script, transaction
 
 
 def arrow_of(rows: list, schema: pa.Schema) -> pa.Table:

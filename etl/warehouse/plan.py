@@ -95,9 +95,11 @@ class FolderComparison:
         return LoadPlan(self.files_seen, self.files_to_scan, first, last, self.full_reason)
 
 
-def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, full_reason: str | None = None) -> FolderComparison:
+def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_bytes: int,
+                   full_reason: str | None = None) -> FolderComparison:
     """Stat every post file and compare the stamps with `raw_post`, read-only; `full_reason` (e.g.
-    the user asked for a full load) makes every date part of the run."""
+    the user asked for a full load) makes every date part of the run. `max_bytes`: the run's
+    ETL_MAX_POST_BYTES (a bigger file is not read, here either)."""
     sources = discover(posts_dir)
     if full_reason is None:
         if not warehouse.exists():
@@ -108,13 +110,13 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, full_rea
     if not full_reason:
         listing = listing_of(sources)
         try:
-            stale, vanished_days = _stale_files(warehouse, sources, listing)
+            stale, vanished_days = _stale_files(warehouse, sources, listing, max_bytes)
         except duckdb.Error as exc:  # a writer holds the file, or it predates raw_post: let the run sort it out
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
-        return FolderComparison(len(sources), len(sources), _distinct(_every_day(sources, warehouse)), full_reason,
-                                listing=listing)
-    days = [source_partition(source) for source in stale] + vanished_days
+        return FolderComparison(len(sources), len(sources), _distinct(_every_day(sources, warehouse, max_bytes)),
+                                full_reason, listing=listing)
+    days = [source_partition(source, max_bytes=max_bytes) for source in stale] + vanished_days
     return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), listing=listing)
 
 
@@ -122,15 +124,15 @@ def _distinct(days: list[date | None]) -> tuple[date, ...]:
     return tuple(sorted({day for day in days if day}))
 
 
-def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date]) -> tuple[date, date]:
+def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date], *, max_bytes: int) -> tuple[date, date]:
     """The partition range of a full load: every date present in the folder or live in the warehouse."""
-    return _range(_every_day(discover(posts_dir), warehouse), bounds)
+    return _range(_every_day(discover(posts_dir), warehouse, max_bytes), bounds)
 
 
-def _every_day(sources: list[SourceFile], warehouse: Path) -> list[date | None]:
+def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> list[date | None]:
     """What a full load covers: the date of every file, and the first and last dates live in the
     warehouse (to see deletions)."""
-    return [source_partition(source) for source in sources] + live_partition_range(warehouse)
+    return [source_partition(source, max_bytes=max_bytes) for source in sources] + live_partition_range(warehouse)
 
 
 def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
@@ -153,7 +155,8 @@ def live_partition_range(warehouse: Path) -> list[date]:
     return [day for day in row if day]
 
 
-def _stale_files(warehouse: Path, sources: list[SourceFile], listing: pa.Table) -> tuple[list[SourceFile], list[date | None]]:
+def _stale_files(warehouse: Path, sources: list[SourceFile], listing: pa.Table,
+                 max_bytes: int) -> tuple[list[SourceFile], list[date | None]]:
     """Files on disk that hold something the warehouse does not (their stamp is not the one stored
     with their current version, `classify_files.sql`, read-only, and their bytes are not that
     version's either), and the partition dates of stored files that vanished."""
@@ -161,13 +164,13 @@ def _stale_files(warehouse: Path, sources: list[SourceFile], listing: pa.Table) 
         entries, _ = loads.classify_files(conn, listing, trust_stamps=True)  # the scan's own comparison
     by_path = {source.post_path: source for source in sources}
     to_read = [entry for entry in entries if entry.action == "read"]
-    same = _same_bytes_as_stored(to_read, by_path)
+    same = _same_bytes_as_stored(to_read, by_path, max_bytes)
     stale = [by_path[entry.post_path] for entry in to_read if entry.post_path not in same]
     vanished_days = [entry.stored_partition_date for entry in entries if entry.action == "vanished"]
     return stale, vanished_days
 
 
-def _same_bytes_as_stored(to_read: list[loads.ScanEntry], by_path: dict[str, SourceFile]) -> set[str]:
+def _same_bytes_as_stored(to_read: list[loads.ScanEntry], by_path: dict[str, SourceFile], max_bytes: int) -> set[str]:
     """Paths among `to_read` whose file has the SHA-256 of its stored current version: a touch or a
     stamp withheld from a file written just before a load is not a change. Nothing when there are
     more than `SAME_BYTES_MAX_FILES` to read or they hold more than `SAME_BYTES_MAX_BYTES`."""
@@ -176,10 +179,11 @@ def _same_bytes_as_stored(to_read: list[loads.ScanEntry], by_path: dict[str, Sou
         return set()
     same, bytes_read = set(), 0
     for entry in stored:
-        version = read_file(by_path[entry.post_path])
+        version = read_file(by_path[entry.post_path], max_bytes=max_bytes)
         bytes_read += len(version.data)
         if bytes_read > SAME_BYTES_MAX_BYTES:
             return set()
-        if not version.error and version.sha256 == entry.stored_sha256:
+        # A file stored unread (too big, a link out of the folder) and still unread is the same too.
+        if version.sha256 == entry.stored_sha256:
             same.add(entry.post_path)
     return same

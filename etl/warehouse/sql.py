@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -28,9 +29,27 @@ def _schema() -> tuple[tuple[str, ...], str]:
     return texts, hashlib.sha256("\0".join(texts).encode()).hexdigest()
 
 
+@contextmanager
+def transaction(conn):
+    """All or nothing: a failure (or a killed process) leaves the last committed state."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class ForeignSchemaError(RuntimeError):
+    """The database holds tables of another schema: some other application's file."""
+
+
 def apply_schema(conn) -> None:
     """Create every table that does not exist yet (idempotent) and refresh its comments, unless the
-    warehouse already has this very DDL (its fingerprint in `schema_state`)."""
+    warehouse already has this very DDL (its fingerprint in `schema_state`). All in one transaction:
+    a failure half-way leaves the file as it was. A database holding any other table is refused
+    before anything is written to it (`ForeignSchemaError`)."""
     texts, fingerprint = _schema()
     try:
         applied = conn.execute(read_sql("metadata/schema_fingerprint.sql")).fetchall()
@@ -38,9 +57,26 @@ def apply_schema(conn) -> None:
         applied = []  # a new file, or one from before schema_state
     if applied == [(fingerprint,)]:
         return
-    for text in texts:
-        conn.execute(text)
-    conn.execute(read_sql("metadata/record_schema_fingerprint.sql"), {"fingerprint": fingerprint})
+    refuse_foreign_tables(conn)
+    with transaction(conn):
+        for text in texts:
+            conn.execute(text)
+        conn.execute(read_sql("metadata/record_schema_fingerprint.sql"), {"fingerprint": fingerprint})
+
+
+def refuse_foreign_tables(conn) -> None:
+    """`ForeignSchemaError` when the database holds a table `sql/schema/` does not create."""
+    foreign = [name for name, in_main, table in conn.execute(read_sql("metadata/stored_tables.sql")).fetchall()
+               if not in_main or table not in schema_tables()]
+    if foreign:
+        raise ForeignSchemaError(f"it holds tables this warehouse does not have: {', '.join(foreign[:10])}"
+                                 + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else ""))
+
+
+@cache
+def schema_tables() -> frozenset[str]:
+    """The tables `sql/schema/` creates."""
+    return frozenset(name for path in schema_files() for name in created_names(path))
 
 
 def run_script(conn, relative_path: str, params: dict | None = None) -> None:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from etl.core.settings import DEFAULT_MAX_POST_BYTES
 from etl.defs.assets.articles import article_tags, articles
 from etl.defs.assets.mentions import securities, stock_mentions
 from etl.defs.assets.raw_posts import raw_posts
@@ -120,7 +121,7 @@ def write_posts(root: Path, files: dict[str, str]) -> Path:
 
 def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
     """One run over the range of partitions present in the posts, as `etl load` does it."""
-    first, last = every_date(posts, warehouse, partition_bounds())
+    first, last = every_date(posts, warehouse, partition_bounds(), max_bytes=DEFAULT_MAX_POST_BYTES)
     return dg.materialize(
         [*CORE_ASSETS, *QUALITY_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),

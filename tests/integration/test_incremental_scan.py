@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from etl.core.settings import DEFAULT_MAX_POST_BYTES
 from etl import parallel
 from etl.warehouse import ingest
 from etl.warehouse.connection import open_warehouse
@@ -16,7 +17,8 @@ from tests.conftest import HOUR_AGO_NS, PLAIN_ID, SMALL_CORPUS, age_files, query
 
 def _scan(posts: Path, warehouse: Path, **options) -> ingest.IngestSummary:
     with open_warehouse(warehouse) as conn:
-        return ingest.ingest_files(conn, posts, None, run_id="test", now=datetime.now(timezone.utc), **options)
+        return ingest.ingest_files(conn, posts, None, run_id="test", now=datetime.now(timezone.utc),
+                                   max_bytes=DEFAULT_MAX_POST_BYTES, **options)
 
 
 @pytest.fixture
@@ -25,9 +27,9 @@ def reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = ingest.read_file
 
-    def counting(source):
+    def counting(source, **options):
         seen.append(source.post_path)
-        return real(source)
+        return real(source, **options)
 
     monkeypatch.setattr(ingest, "read_file", counting)
     return seen
@@ -82,7 +84,8 @@ def test_a_freshly_written_file_keeps_no_stamp_and_is_read_next_time(small_corpu
 def _load(posts: Path, warehouse: Path, workers: int = 1) -> None:
     now = datetime.now(timezone.utc)
     with open_warehouse(warehouse) as conn:
-        ingest.ingest_files(conn, posts, None, run_id="test", now=now, workers=workers)
+        ingest.ingest_files(conn, posts, None, run_id="test", now=now, max_bytes=DEFAULT_MAX_POST_BYTES,
+                           workers=workers)
         ingest.rebuild_pending(conn, today=date(2026, 1, 1), now=now, max_bytes=2**21, workers=workers)
 
 

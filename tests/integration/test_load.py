@@ -1,10 +1,15 @@
 """The asset graph end to end with `dagster.materialize` (via `etl.defs.materialize.run_load`) into a temp DuckDB."""
 
+import os
 from datetime import date
 from pathlib import Path
 
+from etl.core.settings import analyst_db_for
 from etl.defs.materialize import run_load
+from etl.defs.partitions import partition_bounds
+from etl.warehouse.plan import compare_folder
 from tests.conftest import PLAIN_ID, SMALL_CORPUS, TWIN_ID, query, write_posts
+from tests.unit.html_samples import PLAIN_FRONT, post
 
 TABLES = ("raw_post", "article", "tag", "article_tag", "stock_mention", "security", "rejected_post")
 
@@ -124,6 +129,51 @@ def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path):
     run_load(posts, warehouse)
     assert fixed not in dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
     assert query(warehouse, "SELECT body_text FROM article WHERE article_id = '202202019999000108'") == [("修好的正文",)]
+
+
+def test_files_that_must_not_be_read_are_quarantined_unread(small_corpus, tmp_path, monkeypatch):
+    """A link out of the folder, a name that is not UTF-8 and a file over ETL_MAX_POST_BYTES are
+    stored without their bytes, quarantined with a reason, and the rest loads, every time."""
+    secret = tmp_path / "outside" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text(post(PLAIN_FRONT, "SECRET-TEXT 机密"), encoding="utf-8")
+    (small_corpus / "_posts/2022-02-03-202202039999000201.md").symlink_to(secret)
+    (small_corpus / "_posts/sub").mkdir()
+    (small_corpus / "_posts/sub/2022-02-03-202202039999000202.md").symlink_to(small_corpus / f"_posts/2021-12-08-{PLAIN_ID}.md")
+    bad_name = os.fsencode(small_corpus / "_posts") + b"/2022-02-03-\xff\xfe.md"
+    with open(bad_name, "wb") as file:
+        file.write(post(PLAIN_FRONT, "名字不是UTF-8").encode())
+    big = small_corpus / "_posts/2022-02-03-202202039999000203.md"
+    big.write_text(post(PLAIN_FRONT, "大" * 3000), encoding="utf-8")
+    monkeypatch.setenv("ETL_MAX_POST_BYTES", "4096")
+    warehouse = tmp_path / "w.duckdb"
+    for _ in range(2):
+        assert run_load(small_corpus, warehouse).success
+        rejected = dict(query(warehouse, "SELECT post_path, reason FROM rejected_post"))
+        assert rejected == {
+            "_posts/2022-02-03-202202039999000201.md":
+                f"symbolic link to {secret}, outside the posts folder: not read",
+            "_posts/2022-02-03-\\xff\\xfe.md": "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename the file",
+            "_posts/2022-02-03-202202039999000203.md":
+                f"post is {big.stat().st_size:,} bytes, over the limit of 4,096 bytes for one post (ETL_MAX_POST_BYTES)",
+        }
+        assert query(warehouse, "SELECT count(*) FROM raw_post WHERE raw_text LIKE '%SECRET%' OR raw_bytes IS NOT NULL") \
+            == [(0,)]
+        assert query(warehouse, "SELECT count(*) FROM rejected_post WHERE raw_text <> ''") == [(0,)]
+        assert query(warehouse, "SELECT count(*) FROM raw_post WHERE read_error IS NOT NULL AND raw_text = ''") == [(3,)]
+        # A link that stays inside the folder is read like any file; every file is accounted for.
+        assert query(warehouse, "SELECT count(DISTINCT post_path) FROM raw_post") == [(len(SMALL_CORPUS) + 4,)]
+        assert query(warehouse, "SELECT count(*) FROM article WHERE article_id = '202202039999000202'") == [(1,)]
+        assert query(warehouse, "SELECT count(*) FROM article") == [(5,)]
+    # Stored unread, they are no change for the next plan: it has nothing to do.
+    plan = compare_folder(small_corpus, warehouse, analyst_db_for(warehouse), max_bytes=4096).plan(partition_bounds())
+    assert plan.up_to_date
+    monkeypatch.setenv("ETL_MAX_POST_BYTES", "100000")  # raised: the big file is read and loads
+    assert compare_folder(small_corpus, warehouse, analyst_db_for(warehouse), max_bytes=100000) \
+        .plan(partition_bounds()).files_to_scan == 1
+    assert run_load(small_corpus, warehouse).success
+    assert query(warehouse, "SELECT count(*) FROM rejected_post") == [(2,)]
+    assert query(warehouse, "SELECT count(*) FROM article WHERE article_id = '202202039999000203'") == [(1,)]
 
 
 def test_a_quarantined_file_is_retried_when_its_dates_load_again(small_corpus, tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from etl.cli.load import load
-from etl.core.settings import analyst_db_for
+from etl.core.settings import DEFAULT_MAX_POST_BYTES, analyst_db_for
 from etl.defs.partitions import partition_bounds
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import compare_folder
@@ -29,7 +29,8 @@ from tests.conftest import (
 
 
 def _plan(posts, warehouse, **options):
-    return compare_folder(posts, warehouse, analyst_db_for(warehouse), **options).plan(partition_bounds())
+    return compare_folder(posts, warehouse, analyst_db_for(warehouse), max_bytes=DEFAULT_MAX_POST_BYTES,
+                          **options).plan(partition_bounds())
 
 
 @pytest.fixture(scope="module")

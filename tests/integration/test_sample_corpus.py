@@ -3,7 +3,7 @@
 import json
 
 from bench.synthetic import generate_corpus
-from etl.core.settings import SAMPLE_POSTS_DIR
+from etl.core.settings import DEFAULT_MAX_POST_BYTES, SAMPLE_POSTS_DIR
 from etl.defs.materialize import run_load
 from etl.posts.build import SourceText
 from etl.posts.identity import identify
@@ -31,7 +31,7 @@ def test_sample_corpus_loads_into_a_temp_warehouse_exactly_as_generated(tmp_path
 
 def test_generated_corpus_mentions_match_ground_truth(tmp_path):
     manifest = generate_corpus(tmp_path / "posts", 800, seed=11)
-    versions = [read_file(source) for source in discover(tmp_path / "posts")]
+    versions = [read_file(source, max_bytes=DEFAULT_MAX_POST_BYTES) for source in discover(tmp_path / "posts")]
     result = build_all(
         [SourceText(v.post_path, v.sha256, identify(v.post_path).article_id, v.data) for v in versions], workers=2)
     assert result.rejections == []

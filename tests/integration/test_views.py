@@ -321,15 +321,14 @@ def test_sql_command_formats_and_errors(loaded, capsys, tmp_path, monkeypatch):
     assert out.splitlines() == ["article_id,secids,media", f'{A9},[],证券时报', f'{A5},"[""116.00700""]",']
     code, _, err = sql_cli(capsys, warehouse, "SELECT * FROM no_such_view")
     assert code == 1 and "no_such_view" in err
-    # Without --db: the analyst snapshot, else the warehouse, else a clear error.
-    monkeypatch.setenv("ETL_WAREHOUSE", str(tmp_path / "missing.duckdb"))
-    monkeypatch.delenv("ETL_ANALYST_DB", raising=False)
-    assert main(["sql", "SELECT 1"]) == 1
-    assert "run etl load first" in capsys.readouterr().err
+    # Without --db: the published analyst snapshot; never the warehouse, which may hold half a load.
     monkeypatch.setenv("ETL_WAREHOUSE", str(warehouse))
-    monkeypatch.setenv("ETL_ANALYST_DB", str(tmp_path / "no-snapshot.duckdb"))
+    monkeypatch.delenv("ETL_ANALYST_DB", raising=False)
     assert main(["sql", "--format", "json", "SELECT count(*) AS n FROM article_search"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"n": 8}]
+    monkeypatch.setenv("ETL_ANALYST_DB", str(tmp_path / "no-snapshot.duckdb"))
+    assert main(["sql", "SELECT 1"]) == 1
+    assert "no snapshot published yet" in capsys.readouterr().err
 
 
 def _materialization(result, key: str) -> dict:

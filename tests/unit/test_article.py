@@ -104,7 +104,7 @@ def test_oversize_post_is_rejected_and_other_copy_still_loads():
         max_bytes=2 * 2**20, workers=1,
     )
     assert [m.article.post_paths for m in result.articles] == [[f"old_post/2022-01-21-{ID}.md"]]
-    assert "MB limit" in result.rejections[0].reason
+    assert "over the limit of 2.0 MB" in result.rejections[0].reason
 
 
 def test_unreadable_file_is_rejected_with_the_os_error():

@@ -19,6 +19,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: War
     window = run_window(context)
     with duckdb.get_connection() as conn:
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now(),
+                               max_bytes=posts.max_post_bytes,
                                trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
                                workers=posts.workers)
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
