@@ -57,16 +57,21 @@ def worker_count(requested: int, items: int) -> int:
 
 
 def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, workers: int,
-                in_flight: int | None = None) -> Iterator[Result]:
+                in_flight: int | None = None, initializer: Callable | None = None,
+                initargs: tuple = ()) -> Iterator[Result]:
     """`function(item)` for each item, in order. With more than one worker, items are taken from
     `items` only as slots free up (at most `in_flight`, default two per worker, are submitted and
     not yet collected), so memory stays bounded and a lazy `items` is consumed while the workers
-    work. `function` must be a module-level callable (it is pickled)."""
+    work. `function` must be a module-level callable (it is pickled). `initializer(*initargs)` runs
+    once in each worker (here, with one): state every item needs, sent once instead of with each."""
     if workers <= 1:
+        if initializer:
+            initializer(*initargs)
         yield from map(function, items)
         return
     limit = in_flight or 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK, initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK, initializer=_start_worker,
+                             initargs=(initializer, initargs)) as pool:
         waiting: deque[Future] = deque()
         for item in items:
             waiting.append(pool.submit(function, item))
@@ -74,6 +79,12 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, wo
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
+
+
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    die_with_parent()
+    if initializer:
+        initializer(*initargs)
 
 
 def thread_map(function: Callable[[Item], Result], items: Iterable[Item], *, threads: int) -> list[Result]:

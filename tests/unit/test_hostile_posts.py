@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from etl.posts.article import merge_posts
-from etl.posts.build import SourceText, build_in_batches
+from etl.posts.build import SourceText, build_batch
 from etl.posts.frontmatter import PostFormatError
 from etl.posts.post import decode, parse_post, partition_date
 from tests.unit.html_samples import EMNEWS_BODY, EMNEWS_FRONT, MEDIA_BODY, MEDIA_FRONT, PLAIN_BODY, PLAIN_FRONT, post
@@ -85,7 +85,7 @@ def test_a_hostile_file_is_a_post_or_a_post_format_error(first):
 def test_a_date_outside_the_calendar_quarantines_the_file(raw_date):
     text = post(EMNEWS_FRONT | {"date": raw_date}, EMNEWS_BODY)
     source = SourceText("_posts/-202201219999000003.md", "sha", "202201219999000003", text.encode())
-    [[result]] = build_in_batches([[source]], workers=1)
+    result = build_batch([source], None, None)
     assert result.articles == []
     [rejection] = result.rejections
     assert rejection.field_name == "date" and rejection.line_number == 4
