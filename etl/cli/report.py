@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sys
+
 import dagster as dg
 import duckdb
 
+from etl.defs.materialize import refused
+from etl.cli.load import REFUSED
+from etl.defs.runs import failure_cause, user_error
 from etl.warehouse.publish import table_rows
 
 
@@ -19,8 +24,13 @@ def _metadata(result, asset: str) -> dict:
 
 def print_load_report(outcome, warehouse: Path) -> int:
     """Print what a load did (`etl.cli.LoadOutcome`); the exit status: 0 only when the load
-    committed and no blocking check failed."""
+    committed and no blocking check failed (3: the guard refused it)."""
     plan, result = outcome.plan, outcome.result
+    failed_steps = [event for event in result.all_events if event.is_step_failure] if result else []
+    for event in failed_steps:  # the cause first, in one line, before the rest of the report
+        error = event.step_failure_data.error
+        cause = failure_cause(error)[1] if error else "failed"
+        print(f"error: step {event.step_key} failed: {cause}", file=sys.stderr, flush=True)
     print(plan.describe())
     if result is None:
         counts = _table_rows(warehouse)
@@ -41,11 +51,18 @@ def print_load_report(outcome, warehouse: Path) -> int:
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
+        if built.get("files_rejected"):
+            print(built["rejections"])
     failed_blocking = _print_checks(result)
     if not result.success:
-        failed_steps = [event for event in result.all_events if event.is_step_failure]
         for event in failed_steps:
-            print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+            if event.step_failure_data.error:
+                print(f"Details of step {event.step_key}'s failure:\n"
+                      f"{user_error(event.step_failure_data.error).to_string()}",
+                      file=sys.stderr)
+        if refused(result):
+            print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
+            return REFUSED
         if failed_blocking and not failed_steps:
             print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
                   "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "

@@ -17,9 +17,12 @@ from etl.core.settings import load_settings
 from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
 from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
-from etl.defs.runs import TRIGGER_TAG, load_run_row
+from etl.defs.runs import TRIGGER_TAG, failure_cause, load_run_row
+from etl.parallel import exclusive_lock
 from etl.quality.helper import start_helper
+from etl.warehouse.audit import keep_for_later
 from etl.warehouse.connection import WarehouseError, open_warehouse
+from etl.warehouse.guard import LoadRefused
 from etl.warehouse.plan import every_date
 from etl.warehouse.publish import record_load_run
 
@@ -29,10 +32,11 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 
 def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
-             listing_file: Path | None = None):
+             listing_file: Path | None = None, hash_every_file: bool = False, allow_mass_delete: bool = False):
     """Materialize the whole asset graph over the partition range `partitions` (default: every date
     present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
-    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`)."""
+    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`);
+    `hash_every_file` (`etl load --full`), `allow_mass_delete`: see `warehouse_resources`."""
     # The run's checks need Great Expectations: its import starts now, beside the run's own start
     # (the `great_expectations` resource would start it a few seconds later).
     start_helper()
@@ -40,16 +44,35 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
                                           max_bytes=load_settings().max_post_bytes)
     instance = _run_instance()
     with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
-        result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file)
+        result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file,
+                              warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file,
+                                                  hash_every_file=hash_every_file,
+                                                  allow_mass_delete=allow_mass_delete))
     if not result.success:
-        _record_failure(instance, result.run_id, warehouse)
+        _record_failure(instance, result.run_id, warehouse, refused=refused(result))
     return result
+
+
+def refused(result) -> bool:
+    """Whether the run was stopped by the guard against a vanished or broken source."""
+    return any(failure_cause(event.step_failure_data.error)[0] == LoadRefused.__name__
+               for event in result.all_events if event.is_step_failure and event.step_failure_data.error)
+
+
+INSTANCE_LOCK = ".etl-instance.lock"
 
 
 def _run_instance():
     """The Dagster instance of `DAGSTER_HOME` when it is set, else an ephemeral one (in memory, gone
-    with the process)."""
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    with the process). A new home's storage is created when the instance is first made: processes
+    that start at once on it would each create it (two alembic heads, "table runs already exists",
+    a home broken for good), so they make it one at a time, under a lock file in the home."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(Path(home) / INSTANCE_LOCK):
+        return dg.DagsterInstance.get()
 
 
 PLANNED_EVENTS_AS_RANGE = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
@@ -73,18 +96,19 @@ def _environment(values: dict[str, str]):
 
 
 def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance, partitions: tuple[date, date],
-                 trigger: str, listing_file: Path | None) -> dg.ExecuteInProcessResult:
+                 trigger: str, listing_file: Path | None, resources: dict) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],
         instance=instance,
-        resources=warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file),
+        resources=resources,
         tags={
             RANGE_START_TAG: partitions[0].isoformat(),
             RANGE_END_TAG: partitions[1].isoformat(),
             TRIGGER_TAG: trigger,
         },
-        # Dagster logs one event per partition and asset; the report is what a person reads.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        # Dagster logs one event per partition and asset, and a failure as a page of traceback; the
+        # report is what a person reads: a failure's cause first, in one line.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         raise_on_error=False,
     )
 
@@ -94,12 +118,24 @@ RECORD_FAILURE_WAIT_SECONDS = 5.0
 another process holds it."""
 
 
-def _record_failure(instance, run_id: str, warehouse: Path) -> None:
+def _record_failure(instance, run_id: str, warehouse: Path, *, refused: bool) -> None:
     """Write the failed run's `load_run` row: the failure sensor needs a daemon, which a run of
     `etl load` does not have."""
-    row = load_run_row(instance, run_id, status="failure", recorded_by="etl_load")
+    record_or_keep(warehouse, load_run_row(instance, run_id, status="refused" if refused else "failure",
+                                           recorded_by="etl_load"))
+
+
+def record_or_keep(warehouse: Path, row) -> None:
+    """Write `row` into `load_run`; when the warehouse cannot be written now (another process holds
+    it, the disk is full), keep it beside the warehouse for the next writer to record."""
     try:
         with open_warehouse(warehouse, wait_seconds=RECORD_FAILURE_WAIT_SECONDS) as conn:
             record_load_run(conn, row)
     except (WarehouseError, duckdb.Error) as exc:
-        print(f"warning: the failed run could not be recorded in load_run: {exc}", file=sys.stderr)
+        try:
+            kept = keep_for_later(warehouse, row)
+        except OSError as kept_exc:
+            print(f"warning: the run could not be recorded in load_run ({exc}), nor kept aside: {kept_exc}",
+                  file=sys.stderr)
+            return
+        print(f"note: load_run row kept in {kept} until the warehouse can be written ({exc})", file=sys.stderr)

@@ -36,6 +36,25 @@ def _partition_range(tags: dict) -> tuple[date | None, date | None]:
         return None, None
 
 
+def user_error(error):
+    """The exception a step failed with (a `SerializableErrorInfo`), beneath Dagster's wrappers
+    ("Error occurred while executing op ...")."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error
+
+
+def failure_cause(error) -> tuple[str, str]:
+    """The exception a step failed with, as its class name and the first line of its message."""
+    error = user_error(error)
+    lines = error.message.strip().splitlines() or [""]
+    qualified = lines[0].split(": ", 1)
+    # Dagster writes "module.Class: message"; a message of its own ("Error occurred ...") has no class.
+    if len(qualified) == 2 and qualified[0].rsplit(".", 1)[-1] == error.cls_name:
+        return error.cls_name, qualified[1]
+    return error.cls_name or "", lines[0]
+
+
 def _value(metadata: dict, key: str):
     entry = metadata.get(key)
     return getattr(entry, "value", entry)
@@ -73,7 +92,7 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
             checks.append((f"{check.asset_key.to_user_string()}.{check.check_name}", check.passed))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
-            failures.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+            failures.append(f"{event.step_key}: {failure_cause(error)[1] if error else 'failed'}")
         elif not failures and event.message:
             failures.append(event.message)
     raw = materialized.get("raw_posts", {})

@@ -21,15 +21,15 @@ CREATE TABLE IF NOT EXISTS load_run (
     error                   VARCHAR,
     recorded_by             VARCHAR     NOT NULL
 );
-COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor or etl load), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor.';
-COMMENT ON COLUMN load_run.run_id IS 'Dagster run id; the Dagster UI shows the run at /runs/<run_id>.';
+COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor or etl load), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor or by etl load (kept beside the warehouse in <warehouse>.load_run.pending until the next writer when the warehouse could not be written then), and a load etl load refused before its run.';
+COMMENT ON COLUMN load_run.run_id IS 'Dagster run id; the Dagster UI shows the run at /runs/<run_id>. refused-<uuid> for a load refused before it started a run.';
 COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI or a backfill from it), schedule, sensor or cli (etl load), from the run tag etl/trigger.';
 COMMENT ON COLUMN load_run.job_name IS 'Dagster job of the run (load_warehouse, or __ASSET_JOB for a selection materialized from the UI or etl load).';
 COMMENT ON COLUMN load_run.partition_start IS 'First daily partition (post date, Asia/Shanghai) the run covered.';
 COMMENT ON COLUMN load_run.partition_end IS 'Last daily partition the run covered (inclusive).';
 COMMENT ON COLUMN load_run.started_at IS 'When the run started executing (after waiting in the run queue); NULL if it never started.';
 COMMENT ON COLUMN load_run.finished_at IS 'When the row was written: the end of the run.';
-COMMENT ON COLUMN load_run.status IS 'success (the load committed and the analyst snapshot was published), failure or canceled.';
+COMMENT ON COLUMN load_run.status IS 'success (the load committed and the analyst snapshot was published), failure, canceled, or refused (stopped by the guard against a vanished or broken source: too many live articles would be deleted or quarantined, ETL_MAX_DELETE_SHARE).';
 COMMENT ON COLUMN load_run.files_seen IS 'Post files in the run''s dates (raw_posts); NULL when raw_posts did not run.';
 COMMENT ON COLUMN load_run.files_new IS 'Files whose path the warehouse had not seen before.';
 COMMENT ON COLUMN load_run.files_changed IS 'Files whose content changed since the last load (a new raw_post version).';

@@ -21,7 +21,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: War
         summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=utc_now(),
                                max_bytes=posts.max_post_bytes,
                                trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
-                               workers=posts.workers)
+                               workers=posts.workers, max_delete_share=duckdb.max_delete_share)
         total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
     context.log.info(
         f"{summary.files_seen} files in {window.start}..{window.end}: {len(summary.new)} new, "
