@@ -4,6 +4,7 @@ assets, checks and resources as the UI, the schedule and the sensor."""
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import warnings
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     partitions = partitions or every_date(posts_dir, warehouse, partition_bounds(),
                                           max_bytes=load_settings().max_post_bytes)
     instance = _run_instance()
+    if instance.is_persistent:
+        _release_runs_of_dead_loads(instance)
     with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
         result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file,
                               warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file,
@@ -57,6 +60,35 @@ def refused(result) -> bool:
     """Whether the run was stopped by the guard against a vanished or broken source."""
     return any(failure_cause(event.step_failure_data.error)[0] == LoadRefused.__name__
                for event in result.all_events if event.is_step_failure and event.step_failure_data.error)
+
+
+PROCESS_TAG = "etl/process"
+"""Which process runs an `etl load`'s run: host, PID and the PID's start time (PIDs are reused)."""
+
+
+def _process(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            started = stat.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        started = "gone"
+    return f"{socket.gethostname()}:{pid}:{started}"
+
+
+def _release_runs_of_dead_loads(instance: dg.DagsterInstance) -> None:
+    """Mark failed, and free the pool slots of, runs of `etl load`s on this machine whose process is
+    gone: one killed in a step (SIGKILL, the OOM killer) told Dagster nothing, so its run stays
+    "started" holding the `duckdb` slot, and every later run would wait for that slot for ever. The
+    daemon's run monitoring does this for runs it launched; an `etl load` has no daemon."""
+    host = socket.gethostname()
+    for run in instance.get_runs(filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING], tags={TRIGGER_TAG: "cli"})):
+        owner = run.tags.get(PROCESS_TAG, "")
+        if owner.count(":") != 2 or not owner.startswith(f"{host}:"):
+            continue
+        if _process(int(owner.split(":")[1])) != owner:
+            instance.report_run_failed(run, "the etl load process running it ended without a word (killed)")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
 
 
 INSTANCE_LOCK = ".etl-instance.lock"
@@ -105,6 +137,7 @@ def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance,
             RANGE_START_TAG: partitions[0].isoformat(),
             RANGE_END_TAG: partitions[1].isoformat(),
             TRIGGER_TAG: trigger,
+            PROCESS_TAG: _process(os.getpid()),
         },
         # Dagster logs one event per partition and asset, and a failure as a page of traceback; the
         # report is what a person reads: a failure's cause first, in one line.
