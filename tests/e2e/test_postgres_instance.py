@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def postgres_url():
+def postgres_port():
     """A PostgreSQL server in a scratch folder, run by an unprivileged user (the server refuses root)."""
     binaries = server_binaries()
     if binaries is None:
@@ -58,7 +58,7 @@ def postgres_url():
             log = (scratch / "log").read_text() if (scratch / "log").exists() else start.stderr
             pytest.skip(f"the PostgreSQL server could not start here: {log.strip()[-300:]}")
         started = True
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
+        yield port
     finally:
         if started:
             subprocess.run([*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
@@ -66,14 +66,20 @@ def postgres_url():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def test_three_loads_at_once_on_an_instance_stored_in_postgresql(postgres_url, tmp_path):
+def test_three_loads_at_once_on_an_instance_stored_in_postgresql(postgres_port, tmp_path):
+    """With the storage settings the README gives, credentials from the environment."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     settings = yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text())
-    settings["storage"] = {"postgres": {"postgres_url": postgres_url}}
+    settings["storage"] = {"postgres": {"postgres_db": {
+        "scheme": "postgresql+psycopg2", "hostname": {"env": "DAGSTER_PG_HOST"},
+        "username": {"env": "DAGSTER_PG_USER"}, "password": {"env": "DAGSTER_PG_PASSWORD"},
+        "db_name": "postgres", "port": postgres_port}}}
     (home / "dagster.yaml").write_text(yaml.safe_dump(settings))
     posts = sample_folder(tmp_path / "posts")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ETL_")} | {"DAGSTER_HOME": str(home)}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ETL_")} | {
+        "DAGSTER_HOME": str(home), "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_USER": "postgres",
+        "DAGSTER_PG_PASSWORD": "trust-auth-ignores-it"}
     warehouses = [tmp_path / f"w{n}.duckdb" for n in range(3)]
     loads = [subprocess.Popen([sys.executable, "-m", "etl.cli", "load", "--posts", str(posts),
                                "--warehouse", str(warehouse)], env=environment, cwd=REPO_ROOT,

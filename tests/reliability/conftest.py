@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,14 +19,16 @@ from etl.core.settings import REPO_ROOT
 from tests.conftest import age_files
 from tests.reliability.state import warehouse_state
 
+SCRATCH = Path(tempfile.mkdtemp(prefix="etl-reliability-"))
 POSTS = 600
 """Enough articles for the parse to run on worker processes (etl.parallel.PARALLEL_THRESHOLD)."""
 
 
 def environment(**settings: str) -> dict[str, str]:
-    """The environment of an `etl load` run here: no ETL_* or DAGSTER_HOME from outside, two workers."""
+    """The environment of an `etl load` run here: no ETL_* or DAGSTER_HOME from outside, two workers,
+    a temporary folder of its own (what a killed load leaves there is the next load's to clear)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("ETL_") and k != "DAGSTER_HOME"}
-    return base | {"ETL_WORKERS": "2"} | settings
+    return base | {"ETL_WORKERS": "2", "TMPDIR": str(SCRATCH)} | settings
 
 
 def etl(*arguments: str, env: dict[str, str], **options) -> subprocess.Popen:

@@ -11,6 +11,7 @@ from dagster._core.instance.ref import InstanceRef
 from etl.core.settings import analyst_db_for
 from tests.conftest import query
 from tests.reliability.conftest import (
+    SCRATCH,
     dagster_home,
     descendants,
     environment,
@@ -78,3 +79,4 @@ def test_a_load_killed_in_each_phase_leaves_nothing_and_the_next_reaches_the_cle
     assert status == 0, out + err
     assert warehouse_state(warehouse) == reference
     assert warehouse_state(analyst_db_for(warehouse)) == reference
+    assert not list(SCRATCH.glob("etl-load-*")), "scratch folders of the killed loads are left"
