@@ -12,6 +12,7 @@ import duckdb
 from etl.defs.materialize import refused
 from etl.cli.load import REFUSED
 from etl.defs.runs import failure_cause, user_error
+from etl.warehouse.audit import pending_file
 from etl.warehouse.publish import table_rows
 
 
@@ -60,6 +61,8 @@ def print_load_report(outcome, warehouse: Path) -> int:
                 print(f"Details of step {event.step_key}'s failure:\n"
                       f"{user_error(event.step_failure_data.error).to_string()}",
                       file=sys.stderr)
+        if pending_file(warehouse).exists():
+            print(f"This run's load_run row waits in {pending_file(warehouse)} until the warehouse can be written.")
         if refused(result):
             print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
             return REFUSED

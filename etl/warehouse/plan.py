@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.warehouse import guard, loads
+from etl.warehouse.audit import pending_file
 from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sources import SourceFile, discover, read_file
 from etl.warehouse.sql import read_sql
@@ -67,7 +68,10 @@ def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
         written = warehouse.stat().st_mtime_ns
     except FileNotFoundError:
         return False
-    return published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
+    # A failed run's load_run row waiting beside the warehouse (etl.warehouse.audit) is a load that
+    # did not finish too: the next load writes it, and publishes a snapshot that carries it.
+    return (published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
+            and not pending_file(warehouse).exists())
 
 
 @dataclass(frozen=True)
