@@ -25,22 +25,36 @@ Rules
    not evidence enough: the code parser once read `Lp` off `Sunoco Lp`); an imported one counts only
    where it stands apart: the character before it is not a CJK ideograph, or is one of
    `_SHORT_BEFORE` (`和`, `与`, `据`…), and the one after it is not a CJK ideograph, or is one of
-   `_SHORT_AFTER` (`涨`, `跌`, `股`, `表`示, `公`司…). A claimed short name counts anywhere: the article ties it.
-4. Never names: `STOP_WORDS` (generic words that are also some security's name or alias: `中国`,
-   `平安`, `机器人`, `新能源`), names of one character, and a learned name equal to a board's name
-   (the markup linked a topic word). An imported name equal to a board's name stays a name (the
-   master says so: `特斯拉` is a board and Tesla).
+   `_SHORT_AFTER` (`涨`, `跌`, `股`, `表`示, `公`司, `董`事长, `午`后, `盘`中…). A claimed short name
+   counts anywhere: the article ties it. Names glued into other words (`红星路`, `龙头红星大涨`) are
+   missed on purpose: the synthetic benchmark measures what that costs (docs/benchmarks.md).
+4. Common words. `STOP_WORDS` are generic words that are also some security's name or alias
+   (`中国`, `平安`, `机器人`, `数字经济`, `氢能`). A learned one never counts; an imported one counts
+   only where it reads as a company: it opens a clause (the text's start, after punctuation, or
+   after `据`) and goes on with what companies do (`_COMPANY_AFTER`: `公告`, `表示`, `股价`, `涨停`, a
+   title's `：`…): `机器人公告称` counts, `工业机器人产量` and `数字经济核心产业` do not. Never names:
+   names of one character, and a learned name equal to a board's name (the markup linked a topic
+   word). An imported name equal to a board's name stays a name (the master says so: `特斯拉` is a
+   board and Tesla).
 5. ASCII: a name that begins (ends) with an ASCII letter or digit matches only where the character
    before (after) it is not one (`NIO` not in `NIOX`, `沪深300` not in `沪深300ETF`). Letters match in
    either case, full-width forms as half-width.
 6. One name, several securities (an A share and its H share, `中国铝业` 1.601600 and 116.02600): the
-   claimed one if the article claims one of them; else the Hong Kong one if the article speaks of
-   Hong Kong trading (`港股`, `港元`, `H股`, `恒指`… anywhere in it: `港股午评`, `目标价30港元`);
-   else A shares (Shanghai, Shenzhen and Beijing) before Hong Kong, before US, before the rest; then
-   the most articles (`article_count`, the most of its entries); then the secid. The others are the
-   mention's `also_secids`.
+   claimed one if the article claims one of them; else the Hong Kong one where Hong Kong trading is
+   spoken of (`港股`, `港元`, `H股`, `恒指`…) in the title (`港股午评`, `目标价30港元`: the whole article)
+   or in the sentence of the occurrence (`远航铝业H股午后拉升`); else A shares (Shanghai, Shenzhen and
+   Beijing) before Hong Kong, before US, before the rest; then the most articles (`article_count`,
+   the most of its entries); then the secid. The others are the mention's `also_secids`.
 7. A company named as a research source (`光大证券：…` opening a title, `据中信证券研报`) is
-   mentioned like any other: nothing is dropped for being a source of analysis.
+   mentioned like any other: nothing is dropped for being a source of analysis. Only the
+   attribution and the media name (rule 1) are not mentions, even when they hold a company's name
+   (`文章来源：东岳证券报`).
+8. A longer name the dictionary does not know, where the text tells: a name followed by the rest of a
+   legal name ending in `有限公司` without `股份` (`远航科技智造有限公司`) is inside another, unlisted
+   company's name (a company listed in China is a `股份有限公司`), unless only a group's form stands
+   between (`远航控股有限公司`, `远航(集团)有限公司`: Hong Kong listings). `远航科技股份有限公司` is the
+   company itself. A longer name written bare (`京东方精电` when the dictionary lacks it) cannot be
+   told from the name followed by a word, and counts.
 
 Counting follows `stock_mention.mention_count`: occurrences in the digest and the body; a name only
 in the title still makes a mention, with `count` 0. `first_offset` is the character offset of the
@@ -72,14 +86,25 @@ STOP_WORDS = frozenset((
     "中国", "东方", "平安", "中信", "国际", "科技", "银行", "证券", "保险", "人民", "国家", "集团", "控股", "股份",
     "机器人", "新能源", "半导体", "芯片", "光伏", "医药", "白酒", "汽车", "地产", "房地产", "电力", "军工", "物流",
     "传媒", "教育", "旅游", "钢铁", "煤炭", "化工", "环保", "通信", "电子", "互联网", "元宇宙", "创业板", "科创板",
+    "数字经济", "人工智能", "氢能", "储能", "锂电", "风电", "核电", "水电", "云计算", "大数据", "物联网", "区块链",
+    "工业互联网", "新能源汽车", "生物医药", "高端装备", "智能制造", "碳中和", "现代农业", "跨境电商", "新材料",
 ))
+"""Common words that are also some security's name or alias: rule 4."""
 BLOCKING_PHRASES = (
     "中国银行业", "中国银行间", "中国银行保险监督管理委员会", "中国人民银行",
     "在港交所", "于港交所", "向港交所", "登陆港交所", "港交所上市", "港交所主板", "港交所公告", "港交所披露",
 )
 _SHORT_BEFORE = frozenset("和与及跟同据对将在的")
-_SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推已再也旗")
+_SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推已再也旗董午盘早尾今近此拟获预总子")
+# Rule 4: what a common word needs around it to name a company (in folded text).
+_COMPANY_AFTER = ("公告", "表示", "披露", "回购", "股价", "涨停", "跌停", "董事", "股东", "在互动平台", "称", ":")
+_COMPANY_BEFORE = frozenset("据")
+# Rule 8: a legal name that holds a name and ends in 有限公司 without 股份 is another, unlisted company
+# (a company listed in China is a 股份有限公司), unless all that stands between is a group's form.
+_LEGAL_NAME_AFTER = re.compile(r"[\u3400-\u9fff()]{0,16}?有限(?:责任)?公司")
+_OWN_LEGAL_FORMS = frozenset(("", "集团", "控股", "(集团)", "(控股)", "控股集团"))
 
+_SENTENCE_ENDS = "。！？!?；;\n"
 _HONG_KONG_TRADING = re.compile(r"港股|港元|港币|[Hh]股|恒指|恒生指数|恒生科技指数")
 _SECID = re.compile(r"^\d+\.[A-Za-z0-9]+$")
 _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
@@ -90,7 +115,7 @@ _FOLD = str.maketrans({c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)
                       | {c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
 # In folded text (full-width brackets and colons are half-width there).
 _ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
-_CLOSING_SOURCE = re.compile(r"\([^()\n、，,。；;:]{1,24}\)\s*\Z")
+_CLOSING_SOURCE = re.compile(r"\((?:[^()\n、，,。；;:]|\([^()\n、，,。；;:]{1,8}\)){1,30}\)\s*\Z")
 _CLOSING_TAIL = 40
 """Characters at the end of a text searched for a closing `（媒体）`: the longest it can be, and spaces."""
 
@@ -150,6 +175,8 @@ class _Target:
 
     secids: tuple[str, ...]
     short: bool = False
+    common: bool = False
+    """A stop word that the master gives as a name (rule 4)."""
 
 
 _BLOCK = _Target(())
@@ -190,9 +217,10 @@ class NameMatcher:
             if entry.secid.startswith(board):
                 continue
             for name in {_fold(n.strip()) for n in (entry.name, *entry.aliases)}:
-                if len(name) < 2 or name in self._stop_words:
+                if len(name) < 2:
                     continue
-                if entry.origin == "learned" and (len(name) <= SHORT_NAME or name in boards):
+                if entry.origin == "learned" and (len(name) <= SHORT_NAME or name in boards
+                                                  or name in self._stop_words):
                     continue
                 by_name.setdefault(name, []).append(entry)
         targets = {key: _BLOCK for key in boards - self._stop_words - by_name.keys()}
@@ -200,7 +228,7 @@ class NameMatcher:
         for key, entries in by_name.items():
             if key not in targets:
                 secids = (entries[0].secid,) if len(entries) == 1 else _ranked(entries)
-                targets[key] = _Target(secids, short=len(key) <= SHORT_NAME)
+                targets[key] = _Target(secids, short=len(key) <= SHORT_NAME, common=key in self._stop_words)
         return targets
 
     def find_names(self, title: str | None, body_text: str, digest: str | None = None, *,
@@ -214,10 +242,11 @@ class NameMatcher:
         extra = self._claimed_keys(claimed)
         blocked = [_fold(media.strip())] if media and len(media.strip()) >= 2 else []
         parts = (("title", title or ""), ("digest", digest or ""), ("body", body_text or ""))
-        hong_kong = any(_HONG_KONG_TRADING.search(text) for _, text in parts)
+        hong_kong_title = bool(_HONG_KONG_TRADING.search(title or ""))
         tallies: dict[str, _Tally] = {}
         for part, text in parts:
             for start, end, secids in self._occurrences(text, extra, blocked):
+                hong_kong = hong_kong_title or (len(secids) > 1 and _hong_kong_sentence(text, start, end))
                 chosen = _choose(secids, claimed, hong_kong)
                 tally = tallies.setdefault(chosen, _Tally())
                 tally.add(part, start, text[start:end], (s for s in secids if s != chosen))
@@ -242,14 +271,17 @@ class NameMatcher:
         if self._targets:
             for last, (key, target) in self._automaton.iter(folded):
                 start, end = last + 1 - len(key), last + 1
-                if key in extra or not _fits(folded, start, end, key):
+                if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end):
                     continue
-                if target.short and not _stands_apart(folded, start, end):
+                if target.common:
+                    if not _names_a_company(folded, start, end):
+                        continue
+                elif target.short and not _stands_apart(folded, start, end):
                     continue
                 candidates.append((start, end, target))
         for key, target in extra.items():
             candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
-                           if _fits(folded, s, s + len(key), key)]
+                           if _fits(folded, s, s + len(key), key) and not _inside_legal_name(folded, s + len(key))]
         for phrase in blocked:
             candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
         candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
@@ -269,6 +301,13 @@ class NameMatcher:
 def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], blocking_phrases: tuple[str, ...]
              ) -> NameMatcher:
     return NameMatcher(entries, stop_words=stop_words, blocking_phrases=blocking_phrases)
+
+
+def _hong_kong_sentence(text: str, start: int, end: int) -> bool:
+    """Rule 6: the sentence around `text[start:end]` speaks of Hong Kong trading."""
+    opening = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+    closing = min((at for at in (text.find(c, end) for c in _SENTENCE_ENDS) if at >= 0), default=len(text))
+    return bool(_HONG_KONG_TRADING.search(text, opening, closing))
 
 
 def _choose(secids: tuple[str, ...], claimed: Mapping[str, str | None], hong_kong: bool) -> str:
@@ -342,6 +381,22 @@ def _fits(text: str, start: int, end: int, key: str) -> bool:
     if _is_ascii_word(key[0]) and start > 0 and _is_ascii_word(text[start - 1]):
         return False
     return not (_is_ascii_word(key[-1]) and end < len(text) and _is_ascii_word(text[end]))
+
+
+def _names_a_company(text: str, start: int, end: int) -> bool:
+    """Rule 4: a common word opens a clause (the text's start, after punctuation or `据`) and goes on
+    as a company does (`公告`, `表示`, `股价`, a title's `：`...)."""
+    before = text[start - 1] if start > 0 else ""
+    return (not before or not _is_cjk(before) or before in _COMPANY_BEFORE) and text.startswith(_COMPANY_AFTER, end)
+
+
+def _inside_legal_name(text: str, end: int) -> bool:
+    """Rule 8: the name is followed by the rest of another company's legal name (`…智造有限公司`)."""
+    legal = _LEGAL_NAME_AFTER.match(text, end)
+    if legal is None:
+        return False
+    between = text[end : legal.end()].removesuffix("公司").removesuffix("有限责任").removesuffix("有限")
+    return not between.endswith("股份") and between not in _OWN_LEGAL_FORMS
 
 
 def _stands_apart(text: str, start: int, end: int) -> bool:
