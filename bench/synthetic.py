@@ -733,9 +733,12 @@ def build_name_cast(rng: random.Random, universe: Universe) -> NameCast:
     names = {s.name for s in universe.companies}
     prefixes = Counter(name[:2] for name in names)
     chosen = rng.sample(stocks, 26)
-    pairs = [(a, NamedSecurity(f"116.{code(lambda: f'0{rng.randrange(1, 10000):04d}')}", a.name)) for a in chosen[:6]]
-    longer = [(s, NamedSecurity(f"116.{code(lambda: f'0{rng.randrange(1, 10000):04d}')}", s.name + LONGER_LISTED_ENDING))
-              for s in chosen[6:10]]
+
+    def hong_kong(name: str) -> NamedSecurity:
+        return NamedSecurity(f"116.{code(lambda: f'0{rng.randrange(1, 10000):04d}')}", name)
+
+    pairs = [(a, hong_kong(a.name)) for a in chosen[:6]]
+    longer = [(s, hong_kong(s.name + LONGER_LISTED_ENDING)) for s in chosen[6:10]]
     short = [(s, s.name[:2]) for s in chosen[10:] if prefixes[s.name[:2]] == 1][:8]
     plain_named = [s for s in stocks if not s.name.endswith(("股份", "集团", "控股"))]
     aliases = dict((s.secid, (alias,)) for s, alias in short)

@@ -44,7 +44,9 @@ Rules
    spoken of (`港股`, `港元`, `H股`, `恒指`…) in the title (`港股午评`, `目标价30港元`: the whole article)
    or in the sentence of the occurrence (`远航铝业H股午后拉升`); else A shares (Shanghai, Shenzhen and
    Beijing) before Hong Kong, before US, before the rest; then the most articles (`article_count`,
-   the most of its entries); then the secid. The others are the mention's `also_secids`.
+   the most of its entries); then the secid. The others are the mention's `also_secids`. A Hong
+   Kong name that is another name plus `股份` (`青岛啤酒股份`, EastMoney's style for the H share of an
+   A+H company) makes the shorter name stand for both (`青岛啤酒H股` is the H share).
 7. A company named as a research source (`光大证券：…` opening a title, `据中信证券研报`) is
    mentioned like any other: nothing is dropped for being a source of analysis. Only the
    attribution and the media name (rule 1) are not mentions, even when they hold a company's name
@@ -55,6 +57,8 @@ Rules
    between (`远航控股有限公司`, `远航(集团)有限公司`: Hong Kong listings). `远航科技股份有限公司` is the
    company itself. A longer name written bare (`京东方精电` when the dictionary lacks it) cannot be
    told from the name followed by a word, and counts.
+9. Concepts: a name followed by `概念` (`特斯拉概念股`), or closing an enumeration that is
+   (`稀土、特斯拉、光伏等概念股`), is a theme of the market, not the company.
 
 Counting follows `stock_mention.mention_count`: occurrences in the digest and the body; a name only
 in the title still makes a mention, with `count` 0. `first_offset` is the character offset of the
@@ -88,6 +92,7 @@ STOP_WORDS = frozenset((
     "传媒", "教育", "旅游", "钢铁", "煤炭", "化工", "环保", "通信", "电子", "互联网", "元宇宙", "创业板", "科创板",
     "数字经济", "人工智能", "氢能", "储能", "锂电", "风电", "核电", "水电", "云计算", "大数据", "物联网", "区块链",
     "工业互联网", "新能源汽车", "生物医药", "高端装备", "智能制造", "碳中和", "现代农业", "跨境电商", "新材料",
+    "太阳能", "风能", "核能",
 ))
 """Common words that are also some security's name or alias: rule 4."""
 BLOCKING_PHRASES = (
@@ -102,6 +107,9 @@ _COMPANY_BEFORE = frozenset("据")
 # Rule 8: a legal name that holds a name and ends in 有限公司 without 股份 is another, unlisted company
 # (a company listed in China is a 股份有限公司), unless all that stands between is a group's form.
 _LEGAL_NAME_AFTER = re.compile(r"[\u3400-\u9fff()]{0,16}?有限(?:责任)?公司")
+# Rule 9: `特斯拉概念股`, `稀土、特斯拉、光伏等概念股` (in folded text: `，；！？` are `,;!?` there).
+_CONCEPT_AFTER = re.compile(r"(?:、[^,;!?。、\s]{1,8}?){0,6}等?概念")
+_H_SHARE_SUFFIX = "股份"
 _OWN_LEGAL_FORMS = frozenset(("", "集团", "控股", "(集团)", "(控股)", "控股集团"))
 
 _SENTENCE_ENDS = "。！？!?；;\n"
@@ -209,6 +217,17 @@ class NameMatcher:
         target = self._targets.get(_fold(name.strip()))
         return target.secids if target else ()
 
+    def known_suffix(self, written: str) -> str | None:
+        """The longest end of `written` that is a name of the dictionary, as written; None when no end
+        of two characters or more is. For the name before a code, after `trim_name` (etl.posts.mentions):
+        where the words before a name are not in its closed list (`有消息称远航科技(600999)`), the
+        dictionary knows where the name starts."""
+        folded = _fold(written)
+        for start in range(len(folded) - 1):
+            if self._targets.get(folded[start:], _BLOCK).secids:
+                return written[start:]
+        return None
+
     def _compile(self) -> dict[str, _Target]:
         board = f"{markets.BOARDS}."
         boards = {_fold(n.strip()) for e in self._entries if e.secid.startswith(board) for n in (e.name, *e.aliases)}
@@ -223,6 +242,12 @@ class NameMatcher:
                                                   or name in self._stop_words):
                     continue
                 by_name.setdefault(name, []).append(entry)
+        # Rule 6: `青岛啤酒股份` is the Hong Kong share of `青岛啤酒`, which then names either.
+        hong_kong = f"{markets.HONG_KONG}."
+        for name, entries in list(by_name.items()):
+            stem = name.removesuffix(_H_SHARE_SUFFIX)
+            if stem != name and stem in by_name:
+                by_name[stem] += [e for e in entries if e.secid.startswith(hong_kong) and e not in by_name[stem]]
         targets = {key: _BLOCK for key in boards - self._stop_words - by_name.keys()}
         targets |= {_fold(p): _BLOCK for p in self._blocking_phrases}
         for key, entries in by_name.items():
@@ -271,7 +296,8 @@ class NameMatcher:
         if self._targets:
             for last, (key, target) in self._automaton.iter(folded):
                 start, end = last + 1 - len(key), last + 1
-                if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end):
+                if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end) \
+                        or _CONCEPT_AFTER.match(folded, end):
                     continue
                 if target.common:
                     if not _names_a_company(folded, start, end):
