@@ -28,7 +28,7 @@ from etl.warehouse.sql import read_sql
 SAME_BYTES_MAX_FILES = 5_000
 SAME_BYTES_MAX_BYTES = 64 * 2**20
 """How much the plan reads to tell a touched or unstamped file from a changed one (posts are a few
-KB: 5,000 of them take about 0.2 s). Beyond that (a checkout, a warehouse from before the stamps)
+KB, so this bound keeps the plan quick). Beyond that (a checkout, a warehouse from before the stamps)
 they are all left to the run, which reads them on its workers and keeps their new stamps."""
 
 
