@@ -37,13 +37,15 @@ Rules
    word). An imported name equal to a board's name stays a name (the master says so: `特斯拉` is a
    board and Tesla).
 5. ASCII: a name that begins (ends) with an ASCII letter or digit matches only where the character
-   before (after) it is not one (`NIO` not in `NIOX`, `沪深300` not in `沪深300ETF`). Letters match in
-   either case, full-width forms as half-width.
-6. One name, several securities (an A share and its H share, `中国铝业` 1.601600 and 116.02600): the
-   claimed one if the article claims one of them; else the Hong Kong one where Hong Kong trading is
-   spoken of (`港股`, `港元`, `H股`, `恒指`…) in the title (`港股午评`, `目标价30港元`: the whole article)
-   or in the sentence of the occurrence (`远航铝业H股午后拉升`); else A shares (Shanghai, Shenzhen and
-   Beijing) before Hong Kong, before US, before the rest; then the most articles (`article_count`,
+   before (after) it is not one (`NIO` not in `NIOX`, `沪深300` not in `沪深300ETF`), except a letter
+   next to a digit (`远航生物-B10月28日公告`, `NIO2021年`). Letters match in either case, full-width
+   forms as half-width.
+6. One name, several securities (an A share and its H share, `中国铝业` 1.601600 and 116.02600),
+   chosen for each occurrence: where Hong Kong trading is spoken of (`港股`, `港元`, `H股`, `恒指`…) in
+   the title (`港股午评`, `目标价30港元`: the whole article) or in the sentence of the occurrence
+   (`远航铝业H股午后拉升`), a Hong Kong one, the claimed first; else the claimed one if the article
+   claims one of them; else A shares (Shanghai, Shenzhen and Beijing) before Hong Kong, before US,
+   before the rest; then the most articles (`article_count`,
    the most of its entries); then the secid. The others are the mention's `also_secids`. A Hong
    Kong name that is another name plus `股份` (`青岛啤酒股份`, EastMoney's style for the H share of an
    A+H company) makes the shorter name stand for both (`青岛啤酒H股` is the H share).
@@ -337,11 +339,11 @@ def _hong_kong_sentence(text: str, start: int, end: int) -> bool:
 
 
 def _choose(secids: tuple[str, ...], claimed: Mapping[str, str | None], hong_kong: bool) -> str:
-    """Rule 6 for one article."""
-    preferred = [s for s in secids if s in claimed]
+    """Rule 6 for one occurrence: the claimed ones first, and Hong Kong first where Hong Kong is spoken of."""
+    ordered = sorted(secids, key=lambda secid: secid not in claimed)  # stable: the ranking stays
     if hong_kong:
-        preferred += [s for s in secids if s.startswith(f"{markets.HONG_KONG}.")]
-    return (preferred or secids)[0]
+        ordered.sort(key=lambda secid: not secid.startswith(f"{markets.HONG_KONG}."))
+    return ordered[0]
 
 
 def _ranked(entries: list[SecurityName]) -> tuple[str, ...]:
@@ -403,10 +405,13 @@ def _is_cjk(char: str) -> bool:
 
 
 def _fits(text: str, start: int, end: int, key: str) -> bool:
-    """Rule 5: an ASCII end of a name is not glued to another ASCII letter or digit."""
-    if _is_ascii_word(key[0]) and start > 0 and _is_ascii_word(text[start - 1]):
-        return False
-    return not (_is_ascii_word(key[-1]) and end < len(text) and _is_ascii_word(text[end]))
+    """Rule 5: an ASCII end of a name is not glued to another ASCII letter or digit, except a letter
+    to a digit."""
+    return not ((start > 0 and _glued(key[0], text[start - 1])) or (end < len(text) and _glued(key[-1], text[end])))
+
+
+def _glued(edge: str, neighbour: str) -> bool:
+    return _is_ascii_word(edge) and _is_ascii_word(neighbour) and not (edge.isalpha() and neighbour.isdigit())
 
 
 def _names_a_company(text: str, start: int, end: int) -> bool:

@@ -117,6 +117,10 @@ def test_ascii_names_match_on_word_boundaries_in_any_case_and_width(matcher):
     assert found(matcher, "美股NIO涨5%，nio与ＮＩＯ") == {"106.NIO": ("NIO", "nio", "ＮＩＯ")}
     assert found(matcher, "沪深300ETF成交放量") == {"1.510998": ("沪深300ETF",)}
     assert found(matcher, "沪深3000点") == {}
+    # A letter that ends a name may touch a digit.
+    assert found(matcher, "NIO2021年交付") == {"106.NIO": ("NIO",)}
+    biotech = NameMatcher([imported("116.09997", "远航生物-B")])
+    assert set(biotech.find_names(None, "远航生物-B10月28日晚间公告。")) == {"116.09997"}
 
 
 def test_a_name_of_a_and_h_shares_picks_one_and_keeps_the_other(matcher):
@@ -128,6 +132,9 @@ def test_a_name_of_a_and_h_shares_picks_one_and_keeps_the_other(matcher):
     result = matcher.find_names(None, "远航铝业公告称收购完成。另，远航铝业H股午后拉升。")
     assert set(result) == {"1.601998", "116.02998"}
     assert result["1.601998"].also_secids == ("116.02998",) and result["116.02998"].also_secids == ("1.601998",)
+    # Hong Kong spoken of beats the article's claim of the A share.
+    result = matcher.find_names(None, "远航铝业(601998)公告。远航铝业H股午后拉升。", claimed={"1.601998": "远航铝业"})
+    assert {k: m.claimed for k, m in result.items()} == {"1.601998": True, "116.02998": False}
 
 
 def test_a_hong_kong_name_with_gu_fen_is_the_h_share_of_the_shorter_name():
