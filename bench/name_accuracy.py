@@ -32,7 +32,7 @@ from etl.posts.build import SourceText, build_batch
 from etl.posts.identity import identify
 from etl.posts.names import Accuracy, NameMatcher, SecurityName
 
-CONTEXT_CHARS = 6
+CONTEXT_CHARS = 4
 """Characters shown on each side of a name by `--list`."""
 
 
@@ -91,21 +91,21 @@ def score(found: Iterable[tuple[str, str]], truth: dict[str, dict]) -> Accuracy:
     return Accuracy(len(found & expected), tuple(sorted(found - expected)), tuple(sorted(expected - found)))
 
 
-def by_case(accuracy: Accuracy, truth: dict[str, dict]) -> dict[str, tuple[int, int, int]]:
-    """Case → (named, missed, found although a decoy) over the truth's cases."""
+def by_case(accuracy: Accuracy, truth: dict[str, dict]) -> dict[str, tuple[int, int, int, int]]:
+    """Case → (named, missed, decoys written, decoys found) over the truth's cases."""
     named = Counter(v["case"] for line in truth.values() for v in line["names"].values())
     missed = Counter(truth[a]["names"][s]["case"] for a, s in accuracy.false_negatives)
-    decoys = Counter(truth[a]["decoys"][s] for a, s in accuracy.false_positives if s in truth[a]["decoys"])
-    cases = sorted(set(named) | set(decoys))
-    return {case: (named[case], missed[case], decoys[case]) for case in cases}
+    decoys = Counter(case for line in truth.values() for case in line["decoys"].values())
+    found = Counter(truth[a]["decoys"][s] for a, s in accuracy.false_positives if s in truth[a]["decoys"])
+    return {case: (named[case], missed[case], decoys[case], found[case]) for case in sorted(set(named) | set(decoys))}
 
 
 def report(accuracy: Accuracy, truth: dict[str, dict]) -> str:
     lines = [f"name mentions: {accuracy.true_positives + len(accuracy.false_negatives)} expected, "
              f"{accuracy.true_positives + len(accuracy.false_positives)} found, {accuracy.true_positives} right",
              f"precision {accuracy.precision:.4f}  recall {accuracy.recall:.4f}",
-             "case | named | missed | decoys found"]
-    lines += [f"{case} | {n} | {m} | {d}" for case, (n, m, d) in by_case(accuracy, truth).items()]
+             "case | named | missed | decoys | decoys found"]
+    lines += [" | ".join(map(str, (case, *counts))) for case, counts in by_case(accuracy, truth).items()]
     other_pair = sum(1 for a, s in accuracy.false_positives
                      if any(s in v["also"] for v in truth[a]["names"].values()))
     lines.append(f"false positives: {len(accuracy.false_positives)}, of which the other security of a shared name: "

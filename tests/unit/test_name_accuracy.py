@@ -28,8 +28,8 @@ def test_score_counts_hits_misses_false_alarms_and_their_cases():
     assert accuracy.true_positives == 1
     assert accuracy.false_positives == (("a1", "0.300001"), ("a2", "116.00003"))
     assert accuracy.false_negatives == (("a1", "1.600001"), ("a2", "1.600003"))
-    assert by_case(accuracy, TRUTH) == {"a_share_of_pair": (1, 1, 0), "name": (1, 0, 0), "short": (1, 1, 0),
-                                        "short_decoy": (0, 0, 1)}
+    assert by_case(accuracy, TRUTH) == {"a_share_of_pair": (1, 1, 0, 0), "name": (1, 0, 0, 0),
+                                        "short": (1, 1, 0, 0), "short_decoy": (0, 0, 1, 1)}
 
 
 def test_the_master_reads_back_as_imported_names(tmp_path):
