@@ -1326,6 +1326,10 @@ def generate_corpus(out_dir: Path, n_posts: int, seed: int = 0, start: date = da
                 "title": content.title if titled else "",
                 "published_date": story.published.date().isoformat(),
             }
+            media_name = story.media[0]
+            if any(plan.layout != "plain" for plan in story.files) or media_name in content.digest:
+                # The attribution, the closing `（媒体）` or the tag writes the media name.
+                decoys |= {broker.secid: "attribution" for broker in cast.brokers if broker.name in media_name}
             names_out.write(_names_line(story.article_id, named, decoys, mentions, cast.same_name))
 
     manifest = {"seed": seed, "n_posts": len(files), "files": dict(sorted(files.items())), "articles": articles}
