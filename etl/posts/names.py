@@ -57,7 +57,7 @@ Rules
    legal name ending in `有限公司` without `股份` (`远航科技智造有限公司`) is inside another, unlisted
    company's name (a company listed in China is a `股份有限公司`), unless only a group's form stands
    between (`远航控股有限公司`, `远航(集团)有限公司`: Hong Kong listings). `远航科技股份有限公司` is the
-   company itself. A longer name written bare (`京东方精电` when the dictionary lacks it) cannot be
+   company itself, and so is `远航科技` in `远航科技与某某有限公司签约` (a connective stands between). A longer name written bare (`京东方精电` when the dictionary lacks it) cannot be
    told from the name followed by a word, and counts.
 9. Concepts: a name followed by `概念` (`特斯拉概念股`), or closing an enumeration that is
    (`稀土、特斯拉、光伏等概念股`), is a theme of the market, not the company.
@@ -107,8 +107,9 @@ _SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推
 _COMPANY_AFTER = ("公告", "表示", "披露", "回购", "股价", "涨停", "跌停", "董事", "股东", "在互动平台", "称", ":")
 _COMPANY_BEFORE = frozenset("据")
 # Rule 8: a legal name that holds a name and ends in 有限公司 without 股份 is another, unlisted company
-# (a company listed in China is a 股份有限公司), unless all that stands between is a group's form.
-_LEGAL_NAME_AFTER = re.compile(r"[\u3400-\u9fff()]{0,16}?有限(?:责任)?公司")
+# (a company listed in China is a 股份有限公司), unless all that stands between is a group's form. What
+# stands between holds no connective: `远航科技与远航新材料有限公司签约` names 远航科技.
+_LEGAL_NAME_AFTER = re.compile(r"(?:[^\W\d_与和及同跟向对在将为是从的]|[()]){0,12}?有限(?:责任)?公司")
 # Rule 9: `特斯拉概念股`, `稀土、特斯拉、光伏等概念股` (in folded text: `，；！？` are `,;!?` there).
 _CONCEPT_AFTER = re.compile(r"(?:、[^,;!?。、\s]{1,8}?){0,6}等?概念")
 _H_SHARE_SUFFIX = "股份"

@@ -88,6 +88,9 @@ def test_a_name_inside_an_unlisted_company_s_legal_name_does_not_count(matcher):
     assert found(matcher, "远航科技新材料科技有限责任公司成立。") == {}
     assert found(matcher, "远航科技股份有限公司发布公告。") == {"0.300999": ("远航科技",)}
     assert found(matcher, "远航科技集团股份有限公司发布公告。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技与某某新材料有限公司签约。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技为某某(北京)科技有限公司供货。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技(北京)智造有限公司成立。") == {}
     # Hong Kong listings are 有限公司; a group's form between is still the company.
     assert found(matcher, "远航铝业有限公司、远航铝业(集团)有限公司公告。", title="港股") == {
         "116.02998": ("远航铝业",)}
