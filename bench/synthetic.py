@@ -655,9 +655,9 @@ COMMON_WORD_NAMES = ("机器人", "数字经济", "氢能")
 """Listed companies named by a common word, which the text also uses as the word."""
 LONGER_LISTED_ENDING = "精电"
 """`<name>精电` is another listed company, whose name holds a listed name."""
-LONGER_UNLISTED_ENDINGS = ("智造有限公司", "物业服务有限公司", "新材料科技有限公司", "智造")
-"""`<name>智造有限公司`: an unlisted company whose name holds a listed name (written bare, `<name>智造`,
-nothing in the text tells them apart)."""
+LONGER_UNLISTED_ENDINGS = ("智造有限公司", "物业服务有限公司", "新材料科技有限公司", "智造", "数科")
+"""`<name>智造有限公司`: an unlisted company whose name holds a listed name, also written bare
+(`<name>智造`, `<name>数科`), where only the word after the name tells them apart."""
 NAME_CASE_RATES = {  # the chance that a story carries a sentence of each case
     "other_company": 0.12, "short": 0.08, "short_decoy": 0.04, "common_word": 0.03, "common_word_decoy": 0.05,
     "a_share_of_pair": 0.03, "h_share_of_pair": 0.04, "longer_listed": 0.03, "longer_unlisted": 0.03,

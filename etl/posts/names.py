@@ -57,8 +57,11 @@ Rules
    legal name ending in `有限公司` without `股份` (`远航科技智造有限公司`) is inside another, unlisted
    company's name (a company listed in China is a `股份有限公司`), unless only a group's form stands
    between (`远航控股有限公司`, `远航(集团)有限公司`: Hong Kong listings). `远航科技股份有限公司` is the
-   company itself, and so is `远航科技` in `远航科技与某某有限公司签约` (a connective stands between). A longer name written bare (`京东方精电` when the dictionary lacks it) cannot be
-   told from the name followed by a word, and counts.
+   company itself, and so is `远航科技` in `远航科技与某某有限公司签约` (a connective stands between).
+   Written bare, a longer name is told by the word that follows the name directly: an industry
+   word makes another company (`京东方精电`, `远航科技物业`, `远航生物医药`: `_INDUSTRY_ENDINGS`); the
+   words that go on naming the same company do not (`股份`, `集团`, `控股`, `科技`, `汽车`, `国际`:
+   `蔚来汽车`, `小米科技`). A claimed name is not subject to this: the article ties it.
 9. Concepts: a name followed by `概念` (`特斯拉概念股`), or closing an enumeration that is
    (`稀土、特斯拉、光伏等概念股`), is a theme of the market, not the company.
 
@@ -110,6 +113,11 @@ _COMPANY_BEFORE = frozenset("据")
 # (a company listed in China is a 股份有限公司), unless all that stands between is a group's form. What
 # stands between holds no connective: `远航科技与远航新材料有限公司签约` names 远航科技.
 _LEGAL_NAME_AFTER = re.compile(r"(?:[^\W\d_与和及同跟向对在将为是从的]|[()]){0,12}?有限(?:责任)?公司")
+# Rule 8: words that, right after a name, make another company's name (`某某精电`, `某某物业`); not the
+# words that go on naming the same company (`股份`, `集团`, `控股`, `科技`, `汽车`, `国际`).
+_INDUSTRY_ENDINGS = ("精电", "智造", "电子", "智能", "新材", "能源", "生物", "医药", "医疗", "健康", "电气", "光电",
+                     "材料", "物流", "地产", "置业", "物业", "实业", "投资", "资本", "通信", "软件", "网络", "信息",
+                     "传媒", "文化", "音乐", "教育", "环保", "化工", "电力", "矿业", "金融", "银行", "证券", "保险")
 # Rule 9: `特斯拉概念股`, `稀土、特斯拉、光伏等概念股` (in folded text: `，；！？` are `,;!?` there).
 _CONCEPT_AFTER = re.compile(r"(?:、[^,;!?。、\s]{1,8}?){0,6}等?概念")
 _H_SHARE_SUFFIX = "股份"
@@ -300,7 +308,7 @@ class NameMatcher:
             for last, (key, target) in self._automaton.iter(folded):
                 start, end = last + 1 - len(key), last + 1
                 if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end) \
-                        or _CONCEPT_AFTER.match(folded, end):
+                        or folded.startswith(_INDUSTRY_ENDINGS, end) or _CONCEPT_AFTER.match(folded, end):
                     continue
                 if target.common:
                     if not _names_a_company(folded, start, end):

@@ -91,6 +91,15 @@ def test_a_name_inside_an_unlisted_company_s_legal_name_does_not_count(matcher):
     assert found(matcher, "远航科技与某某新材料有限公司签约。") == {"0.300999": ("远航科技",)}
     assert found(matcher, "远航科技为某某(北京)科技有限公司供货。") == {"0.300999": ("远航科技",)}
     assert found(matcher, "远航科技(北京)智造有限公司成立。") == {}
+
+
+def test_a_name_followed_by_an_industry_word_is_another_company(matcher):
+    assert found(matcher, "远航科技物业开业，远航科技医药获批，远航平安银行公告。") == {"0.000999": ("远航平安银行",)}
+    # Words that go on naming the same company do not make another one.
+    assert found(matcher, "远航科技汽车销量增长，远航科技集团公告。") == {"0.300999": ("远航科技",)}
+    # The article's own name of a security is not subject to it.
+    assert found(matcher, "远航科技(300999)公告，远航科技能源业务增长。", claimed={"0.300999": "远航科技"}) == {
+        "0.300999": ("远航科技",)}
     # Hong Kong listings are 有限公司; a group's form between is still the company.
     assert found(matcher, "远航铝业有限公司、远航铝业(集团)有限公司公告。", title="港股") == {
         "116.02998": ("远航铝业",)}
