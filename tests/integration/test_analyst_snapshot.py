@@ -142,7 +142,7 @@ def test_failed_run_is_recorded_by_the_failure_sensor(tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        WAREHOUSE_ASSETS, instance=instance, raise_on_error=False, partition_key="2022-01-01",
+        WAREHOUSE_ASSETS, instance=instance, raise_on_error=False,
         tags={"etl/trigger": "schedule"},
         resources={"posts": PostsFolder(path=str(tmp_path / "missing"), max_post_bytes=1, workers=1),
                    "duckdb": Warehouse(database=str(warehouse))},
