@@ -34,6 +34,21 @@ def _date(value) -> date | None:
         return None
 
 
+def failure_cause(failure_data) -> str:
+    """A failed step's cause in one line: the description of the `dagster.Failure` we raise where
+    the cause is known, else the innermost exception's message (not Dagster's wrapper around it)."""
+    user = getattr(failure_data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description.strip().splitlines()[0]
+    error = failure_data.error
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    return lines[0] if lines else error.cls_name or "failed"
+
+
 def _value(metadata: dict, key: str):
     entry = metadata.get(key)
     return getattr(entry, "value", entry)
@@ -70,8 +85,7 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
             check = event.asset_check_evaluation_data
             checks.append((f"{check.asset_key.to_user_string()}.{check.check_name}", check.passed))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            failures.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+            failures.append(f"{event.step_key}: {failure_cause(event.step_failure_data)}")
         elif not failures and event.message:
             failures.append(event.message)
     raw = materialized.get("raw_posts", {})

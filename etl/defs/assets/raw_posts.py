@@ -22,13 +22,13 @@ SAMPLE_LIMIT = 10
 ))
 def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Warehouse) -> dg.MaterializeResult:
     window = run_window(context.run.tags)
-    now = utc_now()
+    root, now = posts.checked_root(), utc_now()
     with duckdb.get_connection() as conn:
-        summary = ingest_files(conn, posts.root, window, run_id=context.run.run_id, now=now,
+        summary = ingest_files(conn, root, window, run_id=context.run.run_id, now=now,
                                max_bytes=posts.max_post_bytes,
                                trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
                                workers=posts.workers)
-        total = conn.execute("SELECT count(*) FROM raw_post").fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM raw_post").fetchall()[0][0]
         changes = pa.table({"post_path": summary.new + summary.changed,
                             "change": ["new"] * len(summary.new) + ["changed"] * len(summary.changed)})
         conn.register("run_changes", changes)
@@ -43,7 +43,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: War
         f"{len(summary.changed)} changed, {summary.unchanged} unchanged, {len(summary.deleted)} deleted"
     )
     return dg.MaterializeResult(metadata={
-        "posts_dir": dg.MetadataValue.path(str(posts.root)),
+        "posts_dir": dg.MetadataValue.path(str(root)),
         "dates_scanned": scope,
         "first_date": str(first) if first else "",
         "last_date": str(last) if last else "",
