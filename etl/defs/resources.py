@@ -11,7 +11,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from etl.core.settings import load_settings
-from etl.warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, open_warehouse
+from etl.warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, WarehouseLockedError, open_warehouse
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every asset and check that writes the DuckDB file; the instance limits it to 1."""
@@ -66,17 +66,28 @@ class Warehouse(DuckDBResource):
             with open_warehouse(self.database, wait_seconds=self.lock_wait_seconds) as conn:
                 yield conn
         except WarehouseError as exc:
-            raise self._failure(str(exc)) from exc
+            raise self._failure(exc) from exc
         except duckdb.IOException as exc:  # a write that failed midway: a full disk, a file system gone read-only
-            first_line = str(exc).strip().splitlines()[0]
-            raise self._failure(f"cannot write to warehouse {self.database}: {first_line}") from exc
+            raise self._failure(exc, f"cannot write to warehouse {self.database}: {_first_line(exc)}") from exc
 
-    def _failure(self, cause: str) -> dg.Failure:
-        metadata = {"warehouse": dg.MetadataValue.path(self.database)}
-        holder = re.search(r"PID (\d+)", cause)
-        if holder:
-            metadata["lock_holder_pid"] = int(holder.group(1))
-        return dg.Failure(description=cause, metadata=metadata)
+    def _failure(self, exc: Exception, cause: str | None = None) -> dg.Failure:
+        message = str(exc)
+        metadata = {"warehouse": dg.MetadataValue.path(self.database), "error": message}
+        holder = LOCK_HOLDER.search(message)
+        if isinstance(exc, WarehouseLockedError) and holder:
+            program, pid = holder.group(1), int(holder.group(2))
+            metadata["lock_holder_pid"] = pid
+            cause = (f"warehouse {self.database} is locked by PID {pid} ({program}): gave up after waiting "
+                     f"{self.lock_wait_seconds:.0f}s")
+        return dg.Failure(description=cause or _first_line(exc), metadata=metadata)
+
+
+LOCK_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+"""How DuckDB names the process holding a file's lock."""
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
 
 
 class GreatExpectations(dg.ConfigurableResource):

@@ -20,7 +20,7 @@ def build_analyst_snapshot(upstream: Sequence[dg.AssetsDefinition]) -> dg.Assets
     parents = parents_of(upstream)
     deps = nearest(set(parents), parents)
 
-    @dg.asset(**TABLE_ASSET, deps=deps, description=(
+    @dg.asset(**(TABLE_ASSET | {"group_name": "analyst"}), deps=deps, description=(
         "Read-only copy of the whole warehouse for analysts (`<warehouse>.analyst.duckdb`, or "
         "`ETL_ANALYST_DB`), published after each successful load: written beside the target, then "
         "renamed over it, so open connections keep their consistent view and new ones see the "
