@@ -1,31 +1,32 @@
 """Mentions by name: the security dictionary's names found in articles written without a code.
 
-Runs after the stock_mentions step has published the code and markup mentions, on the queue
-`pending_name_match`: the articles whose mentions were just replaced, plus, when the dictionary
-changed since the last match (`matched_name`), the articles that hold a name it added, changed or
-dropped. Each batch of articles is read from the warehouse (text, and the securities its codes and
-markup name), matched on the worker processes (`etl.posts.names.NameMatcher`, built once and sent
-to each worker once), and written in one transaction with its share of the queue: mentions found
-by name alone replace the articles' earlier ones, every coded mention gets its place in the text
-and its relevance.
+Runs in the stock_mentions step, after the code and markup mentions are published and the learned
+names rebuilt from them (`learn_names`), on the queue `pending_name_match`: the articles whose
+mentions were just replaced, plus, when the dictionary changed since the last match
+(`matched_name`), the articles that hold a name it added, changed or dropped
+(`derivation.articles_containing`). Each batch of articles is read from the warehouse (text, and the
+securities its codes and markup give), matched on the worker processes (`etl.posts.names.NameMatcher`,
+built once and sent to each worker once; `etl.posts.name_facts` makes the rows), and written in one
+transaction with its share of the queue: mentions found by name alone replace the articles' earlier
+ones, every coded mention gets its place in the text and its relevance.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.core.rows import NameFactRow
 from etl.parallel import ordered_map, worker_count
-from etl.posts import markets
-from etl.posts.names import LEAD_CHARS, NameMatcher, SecurityName, relevance
+from etl.posts.name_facts import article_name_facts
+from etl.posts.names import NameMatcher, SecurityName
 from etl.warehouse import loads
-from etl.warehouse.derivation import articles_containing
-from etl.warehouse.sql import read_sql, run_script
+from etl.warehouse.derivation import articles_containing, record_dictionary_version
+from etl.warehouse.sql import read_sql, run_script, transaction
 
 NAME_BATCH_ARTICLES = 4000
 """Articles matched and stored per transaction (shared among the worker processes)."""
@@ -38,34 +39,51 @@ class NameSummary:
     name_mentions: int
     """Mentions found by name alone in the matched articles."""
     dictionary_names: int
+    """(secid, name) pairs in the dictionary."""
     changed_names: int
     """Names the dictionary added, changed or dropped since the last match."""
+    rematched: int
+    """Articles queued because they hold a changed name (the others were queued by their rebuild)."""
     dictionary_version: str
+
+
+def learn_names(conn) -> int:
+    """Rebuild `learned_security_name` from the code and markup mentions; returns its rows."""
+    with transaction(conn):
+        run_script(conn, "load/learn_security_names.sql")
+    return conn.execute("SELECT count(*) FROM learned_security_name").fetchone()[0]
 
 
 def dictionary(conn) -> list[SecurityName]:
     """The dictionary the matcher uses: learned names and the imported master."""
     return [SecurityName(secid, name, origin, tuple(aliases), article_count)
-            for secid, name, origin, aliases, article_count in conn.execute(read_sql("load/name_dictionary.sql")).fetchall()]
+            for secid, name, origin, aliases, article_count
+            in conn.execute(read_sql("load/name_dictionary.sql")).fetchall()]
 
 
 def dictionary_version(entries: list[SecurityName]) -> str:
     """A digest of the (secid, name) pairs the matcher can find: what decides its results."""
     digest = hashlib.sha256()
-    for secid, name in sorted(_pairs(entries)):
+    for secid, name in _pairs(entries):
         digest.update(f"{secid}\t{name}\n".encode())
     return digest.hexdigest()[:16]
 
 
-def match_names(conn, *, workers: int) -> NameSummary:
+def match_names(conn, *, workers: int, now: datetime) -> NameSummary:
+    """Queue the articles a dictionary change affects, then match every queued article."""
     entries = dictionary(conn)
-    pairs = pa.table({"secid": [s for s, _ in _pairs(entries)], "name": [n for _, n in _pairs(entries)]})
-    with loads.registered(conn, {"dictionary_names": pairs}):
+    pairs = _pairs(entries)
+    version = dictionary_version(entries)
+    names = pa.table({"secid": pa.array([s for s, _ in pairs], pa.string()),
+                      "name": pa.array([n for _, n in pairs], pa.string())})
+    rematched = 0
+    with loads.registered(conn, {"dictionary_names": names}):
         changed = [row[0] for row in conn.execute(read_sql("load/changed_names.sql")).fetchall()]
-        with loads.transaction(conn):
-            if changed:
-                _queue(conn, articles_containing(conn, changed))
+        affected = articles_containing(conn, changed) if changed else []
+        with transaction(conn), loads.registered(conn, {"renamed": pa.table({"article_id": pa.array(affected, pa.string())})}):
+            rematched = conn.execute(read_sql("load/queue_name_match.sql")).fetchone()[0]
             run_script(conn, "load/record_matched_names.sql")
+            record_dictionary_version(conn, version, now)
     queued = [row[0] for row in conn.execute("SELECT article_id FROM pending_name_match ORDER BY 1").fetchall()]
     batches = [queued[i : i + NAME_BATCH_ARTICLES] for i in range(0, len(queued), NAME_BATCH_ARTICLES)]
     workers = worker_count(workers, len(queued))
@@ -77,23 +95,18 @@ def match_names(conn, *, workers: int) -> NameSummary:
         batch = pa.concat_tables([next(facts) for _ in range(workers)])  # `_split` makes `workers` parts
         found += batch.num_rows - (pc.sum(batch["claimed"]).as_py() or 0)
         relations = {"name_fact": batch, "matched_article": pa.table({"article_id": pa.array(ids, pa.string())})}
-        with loads.registered(conn, relations), loads.transaction(conn):
+        with loads.registered(conn, relations), transaction(conn):
             run_script(conn, "load/store_name_mentions.sql")
-    return NameSummary(articles_matched=len(queued), name_mentions=found, dictionary_names=pairs.num_rows,
-                       changed_names=len(changed), dictionary_version=dictionary_version(entries))
+    return NameSummary(articles_matched=len(queued), name_mentions=found, dictionary_names=len(pairs),
+                       changed_names=len(changed), rematched=rematched, dictionary_version=version)
 
 
 def _pairs(entries: list[SecurityName]) -> list[tuple[str, str]]:
-    return sorted({(e.secid, name) for e in entries for name in (e.name, *e.aliases)})
-
-
-def _queue(conn, article_ids: list[str]) -> None:
-    with loads.registered(conn, {"renamed": pa.table({"article_id": pa.array(article_ids, pa.string())})}):
-        conn.execute("INSERT OR IGNORE INTO pending_name_match SELECT article_id FROM renamed")
+    return sorted({(e.secid, name.strip()) for e in entries for name in (e.name, *e.aliases) if name.strip()})
 
 
 def _sources(conn, first: str, last: str) -> list[dict]:
-    return conn.execute(read_sql("load/name_match_sources.sql"), {"first": first, "last": last}) \
+    return conn.sql(read_sql("load/name_match_sources.sql"), params={"first": first, "last": last}) \
         .to_arrow_table().to_pylist()
 
 
@@ -113,39 +126,5 @@ def _use_matcher(matcher: NameMatcher) -> None:
 
 
 def _match_part(articles: list[dict]) -> pa.Table:
-    rows = [fact for article in articles for fact in article_name_facts(_matcher, article)]
-    return loads.arrow_of(rows, NAME_FACT_SCHEMA)
-
-
-def article_name_facts(matcher: NameMatcher, article: dict) -> Iterator[NameFactRow]:
-    """One article's facts: a row for each security its names give, and one for each security its
-    codes and markup give, whether or not a name of it is in the text."""
-    coded = {row["secid"]: row for row in article["coded"]}
-    title, body, digest = article["title"] or "", article["body_text"] or "", article["digest"]
-    found = matcher.find_names(title, body, digest, media=article["media"],
-                               claimed={secid: row["name"] for secid, row in coded.items()})
-    for secid, mention in found.items():
-        market_id, code = _market_and_code(secid, coded.get(secid))
-        yield NameFactRow(
-            article_id=article["article_id"], secid=secid, market_id=market_id, code=code,
-            name=mention.names[0] if mention.names else None,
-            security_type=markets.security_type(market_id, code), claimed=secid in coded,
-            in_title=mention.in_title or (secid in coded and "title" in coded[secid]["sources"]),
-            first_offset=mention.first_offset, name_count=mention.count,
-            relevance=mention.relevance, also_secids=list(mention.also_secids))
-    for secid, row in coded.items():
-        if secid in found:
-            continue
-        in_title = "title" in row["sources"] or row["code"] in title
-        offset = body.find(row["code"])
-        first_offset = offset if offset >= 0 else None
-        in_lead = bool(digest and row["code"] in digest) or (first_offset is not None and first_offset < LEAD_CHARS)
-        yield NameFactRow(
-            article_id=article["article_id"], secid=secid, market_id=int(secid.split(".")[0]), code=row["code"],
-            name=row["name"], security_type=markets.security_type(int(secid.split(".")[0]), row["code"]), claimed=True, in_title=in_title, first_offset=first_offset,
-            name_count=0, relevance=relevance(in_title, in_lead, row["mention_count"]), also_secids=[])
-
-
-def _market_and_code(secid: str, coded: dict | None) -> tuple[int, str]:
-    market, _, code = secid.partition(".")
-    return int(market), coded["code"] if coded else code
+    return loads.arrow_of([fact for article in articles for fact in article_name_facts(_matcher, article)],
+                          NAME_FACT_SCHEMA)

@@ -1,5 +1,5 @@
--- The security dictionary the name matcher uses: every learned name and every imported name with its
--- aliases, one row per secid and origin.
+-- The security dictionary the name matcher uses: every learned name, and every imported entry with
+-- its aliases and full name; one row per secid, origin and name.
 SELECT secid,
        name,
        'learned' AS origin,
@@ -7,6 +7,10 @@ SELECT secid,
        article_count
 FROM learned_security_name
 UNION ALL
-SELECT secid, name, 'imported', aliases, 0
+SELECT secid,
+       name,
+       'imported',
+       list_distinct(list_concat(aliases, CASE WHEN full_name IS NULL THEN []::VARCHAR[] ELSE [full_name] END)),
+       0
 FROM security_master
 ORDER BY secid, origin, name
