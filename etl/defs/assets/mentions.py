@@ -1,3 +1,5 @@
+import time
+
 import dagster as dg
 
 from etl.core.calendar import utc_now
@@ -22,8 +24,10 @@ from etl.warehouse.sql import read_sql
 def stock_mentions(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Warehouse) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         touched = loads.publish(conn, "publish_stock_mentions.sql")
+        started = time.perf_counter()
         learned = learn_names(conn)
         names = match_names(conn, workers=posts.workers, now=utc_now())
+        name_seconds = time.perf_counter() - started
         total = conn.execute("SELECT count(*) FROM stock_mention").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/mention_preview.sql"))
     context.log.info(
@@ -39,6 +43,7 @@ def stock_mentions(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb
         "dictionary_changed_names": names.changed_names,
         "dictionary_version": names.dictionary_version,
         "learned_names": learned,
+        "name_matching_seconds": round(name_seconds, 3),
         "dagster/row_count": total,
         "most_mentioned": preview,
     })
