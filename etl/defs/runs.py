@@ -10,7 +10,13 @@ from etl.core.calendar import utc_now
 from etl.warehouse.publish import LoadRunRow
 
 TRIGGER_TAG = "etl/trigger"
-TRIGGERS = ("ui", "schedule", "sensor", "cli")
+TRIGGERS = ("ui", "schedule", "sensor", "cli", "rebuild")
+REDERIVE_TAG = "etl/rederive"
+"""`all` on a run makes its articles step derive every article again from raw_post (`etl rebuild`)."""
+
+
+def rederives_everything(tags) -> bool:
+    return tags.get(REDERIVE_TAG) == "all"
 
 
 def run_trigger(tags: dict) -> str:
@@ -98,7 +104,15 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
         row.partition_start = _date(_value(raw, "first_date"))
         row.partition_end = _date(_value(raw, "last_date"))
     if "articles" in materialized:
-        row.files_rejected = _value(materialized["articles"], "files_rejected")
+        built = materialized["articles"]
+        row.files_rejected = _value(built, "files_rejected")
+        row.articles_rederived = _value(built, "articles_rederived")
+        row.rederive_reason = _value(built, "rederive_reason") or None
+    if "stock_mentions" in materialized:
+        mentions = materialized["stock_mentions"]
+        row.articles_name_matched = _value(mentions, "articles_name_matched")
+        row.name_mentions = _value(mentions, "name_mentions")
+        row.dictionary_changed_names = _value(mentions, "dictionary_changed_names")
     row.checks_passed = sum(passed for _, passed in checks)
     row.checks_failed = len(checks) - row.checks_passed
     row.failed_checks = [name for name, passed in checks if not passed]

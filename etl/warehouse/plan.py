@@ -21,6 +21,8 @@ import duckdb
 import pyarrow as pa
 
 from etl.warehouse import loads
+from etl.posts.version import rules_version
+from etl.warehouse.derivation import rules_change
 from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sources import SourceFile, discover, read_file
 from etl.warehouse.sql import read_sql
@@ -106,6 +108,8 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
             full_reason = "a new warehouse"
         elif not snapshot_is_current(warehouse, snapshot):
             full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+        else:
+            full_reason = _rules_changed(warehouse)
     listing = None
     if not full_reason:
         listing = listing_of(sources)
@@ -118,6 +122,19 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
                                 full_reason, listing=listing)
     days = [source_partition(source, max_bytes=max_bytes) for source in stale] + vanished_days
     return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), listing=listing)
+
+
+def _rules_changed(warehouse: Path) -> str | None:
+    """Why every date is loaded when the warehouse's rows were derived by other extraction rules (the
+    run's articles step derives every article again); None when they were not."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            change = rules_change(conn)
+    except duckdb.CatalogException:  # a warehouse from before extraction_state
+        change = (None, rules_version())
+    except duckdb.Error:
+        return None  # a writer holds the file: the run sorts it out
+    return f"the extraction rules changed ({change[0] or 'none recorded'} -> {change[1]})" if change else None
 
 
 def _distinct(days: list[date | None]) -> tuple[date, ...]:

@@ -35,6 +35,9 @@ TABLE_ASSETS: dict[str, dg.AssetsDefinition] = {
     "tag": article_tags,
     "article_tag": article_tags,
     "stock_mention": stock_mentions,
+    "learned_security_name": stock_mentions,
+    # Imported by `etl securities import`, outside any run; stock_mentions reads it into the dictionary.
+    "security_master": stock_mentions,
     "security": securities,
 }
 """The asset that writes each table a view may read."""
