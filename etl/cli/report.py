@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from etl.defs.runs import failure_cause
 from etl.warehouse.publish import table_rows
 
 
@@ -41,11 +42,12 @@ def print_load_report(outcome, warehouse: Path) -> int:
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
+    print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
         failed_steps = [event for event in result.all_events if event.is_step_failure]
         for event in failed_steps:
-            print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+            print(f"Step {event.step_key} failed: {failure_cause(event.step_failure_data)}")
         if failed_blocking and not failed_steps:
             print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
                   "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "
@@ -53,6 +55,35 @@ def print_load_report(outcome, warehouse: Path) -> int:
         else:
             print("Load FAILED: every batch committed before the failure stays, the analyst snapshot still "
                   "shows the last complete load, and the next etl load finishes the work.")
+        return 1
+    _print_rows(warehouse)
+    return 1 if failed_blocking else 0
+
+
+def print_derivation(result) -> None:
+    """What the run derived again without a file changing, and why; what name matching did."""
+    built = _metadata(result, "articles")
+    if built.get("rederive_reason"):
+        print(f"Re-derived: {built['articles_rederived']} articles from raw_post ({built['rederive_reason']})")
+    names = _metadata(result, "stock_mentions")
+    if names:
+        print(f"Names: {names['articles_name_matched']} articles matched against the security dictionary "
+              f"({names['dictionary_names']} names; {names['articles_rematched']} articles re-matched for "
+              f"{names['dictionary_changed_names']} names added, changed or dropped), "
+              f"{names['name_mentions']} mentions found by name alone")
+
+
+def print_run_outcome(result, warehouse: Path) -> int:
+    """The checks, failed steps and rows of a run that is not a load of the posts folder (`etl
+    rebuild`); the exit status as `print_load_report`'s."""
+    print_derivation(result)
+    failed_blocking = _print_checks(result)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+        print("FAILED: every batch committed before the failure stays, the analyst snapshot still shows the last "
+              "complete load, and the articles still queued are derived by the next etl load or etl rebuild.")
         return 1
     _print_rows(warehouse)
     return 1 if failed_blocking else 0

@@ -62,3 +62,23 @@ class RejectionRow:
     field_name: str | None
     line_number: Int32 | None
     raw_text: LargeText
+
+
+@dataclass(frozen=True)
+class NameFactRow:
+    """What the name matcher found of one security in one article (`etl.warehouse.names`): a new
+    mention found by name alone (`claimed` false), or the place and relevance of a mention the
+    article's codes or markup made (`claimed` true)."""
+
+    article_id: str
+    secid: str
+    market_id: Int32
+    code: str
+    name: str | None
+    security_type: str
+    claimed: bool
+    in_title: bool
+    first_offset: Int32 | None
+    name_count: Int32
+    relevance: float
+    also_secids: list[str]

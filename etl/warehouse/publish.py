@@ -40,6 +40,11 @@ class LoadRunRow:
     checks_failed: int | None = None
     failed_checks: list[str] = field(default_factory=list)
     error: str | None = None
+    articles_rederived: int | None = None
+    rederive_reason: str | None = None
+    articles_name_matched: int | None = None
+    name_mentions: int | None = None
+    dictionary_changed_names: int | None = None
 
 
 def table_rows(conn) -> dict[str, int]:

@@ -19,11 +19,22 @@ CREATE TABLE IF NOT EXISTS load_run (
     checks_failed           INTEGER,
     failed_checks           VARCHAR[],
     error                   VARCHAR,
-    recorded_by             VARCHAR     NOT NULL
+    recorded_by             VARCHAR     NOT NULL,
+    articles_rederived      BIGINT,
+    rederive_reason         VARCHAR,
+    articles_name_matched   BIGINT,
+    name_mentions           BIGINT,
+    dictionary_changed_names BIGINT
 );
-COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor or etl load), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor.';
+-- Warehouses from before re-derivation and name matching get the columns (NULL in their old rows).
+ALTER TABLE load_run ADD COLUMN IF NOT EXISTS articles_rederived BIGINT;
+ALTER TABLE load_run ADD COLUMN IF NOT EXISTS rederive_reason VARCHAR;
+ALTER TABLE load_run ADD COLUMN IF NOT EXISTS articles_name_matched BIGINT;
+ALTER TABLE load_run ADD COLUMN IF NOT EXISTS name_mentions BIGINT;
+ALTER TABLE load_run ADD COLUMN IF NOT EXISTS dictionary_changed_names BIGINT;
+COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor, etl load or etl rebuild), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor.';
 COMMENT ON COLUMN load_run.run_id IS 'Dagster run id; the Dagster UI shows the run at /runs/<run_id>.';
-COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI or a backfill from it), schedule, sensor or cli (etl load), from the run tag etl/trigger.';
+COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI or a backfill from it), schedule, sensor, cli (etl load) or rebuild (etl rebuild: every derived table re-derived from raw_post, the posts folder not read), from the run tag etl/trigger.';
 COMMENT ON COLUMN load_run.job_name IS 'Dagster job of the run (load_warehouse, or __ASSET_JOB for a selection materialized from the UI or etl load).';
 COMMENT ON COLUMN load_run.partition_start IS 'First daily partition (post date, Asia/Shanghai) the run covered.';
 COMMENT ON COLUMN load_run.partition_end IS 'Last daily partition the run covered (inclusive).';
@@ -42,3 +53,8 @@ COMMENT ON COLUMN load_run.checks_failed IS 'Data-quality checks of this run tha
 COMMENT ON COLUMN load_run.failed_checks IS 'asset.check names of the failed checks.';
 COMMENT ON COLUMN load_run.error IS 'For a failed run: the failed steps and the first error message.';
 COMMENT ON COLUMN load_run.recorded_by IS 'What wrote the row: analyst_snapshot (end of a good load), load_run_failures (run failure sensor) or etl_load (a failed etl load, which no daemon watches).';
+COMMENT ON COLUMN load_run.articles_rederived IS 'Articles the run derived again from raw_post although none of their files changed (articles step); NULL when articles did not run.';
+COMMENT ON COLUMN load_run.rederive_reason IS 'Why they were: etl rebuild, the extraction rules changed (old and new RULES_VERSION), or articles whose rows were missing although raw_post holds their files (a damaged warehouse, repaired); NULL when none were.';
+COMMENT ON COLUMN load_run.articles_name_matched IS 'Articles whose names were matched against the security dictionary (stock_mentions step): those whose mentions were rebuilt, plus those holding a name the dictionary added, changed or dropped.';
+COMMENT ON COLUMN load_run.name_mentions IS 'Mentions found by name alone (sources [name]) in the matched articles.';
+COMMENT ON COLUMN load_run.dictionary_changed_names IS 'Names the security dictionary (learned and imported) added, changed or dropped since the last match.';

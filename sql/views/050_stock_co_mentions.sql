@@ -1,7 +1,8 @@
 -- One row per pair of securities mentioned in the same article, over all dates: how many articles
 -- mention both. Each pair appears once, with secid_a < secid_b (text order); boards, funds and
 -- indices pair like stocks (filter on security_type_a/_b). Articles deleted from the source
--- (article.deleted_from_source) are left out; undated articles count.
+-- (article.deleted_from_source) are left out; undated articles count. A security named without a
+-- code pairs like any other; coded_articles counts the articles that give both with a code or markup.
 CREATE OR REPLACE VIEW stock_co_mentions AS
 SELECT a.secid AS secid_a,
        sa.name AS name_a,
@@ -10,6 +11,7 @@ SELECT a.secid AS secid_a,
        sb.name AS name_b,
        b.security_type AS security_type_b,
        count(*) AS articles,
+       count(*) FILTER (WHERE a.sources <> ['name'] AND b.sources <> ['name']) AS coded_articles,
        min(art.published_date) AS first_date,
        max(art.published_date) AS last_date
 FROM stock_mention AS a
@@ -30,3 +32,4 @@ COMMENT ON COLUMN stock_co_mentions.security_type_b IS 'Type of secid_b.';
 COMMENT ON COLUMN stock_co_mentions.articles IS 'Articles that mention both securities.';
 COMMENT ON COLUMN stock_co_mentions.first_date IS 'Publication date of the earliest such article (NULL when none is dated).';
 COMMENT ON COLUMN stock_co_mentions.last_date IS 'Publication date of the latest such article.';
+COMMENT ON COLUMN stock_co_mentions.coded_articles IS 'Of those articles, the ones that give both securities with a code or EastMoney markup (neither by name alone).';
