@@ -17,6 +17,16 @@ when the security appears nowhere else; the auto-linked media name inside the at
 mention. Titles never carry codes, so no title-only mention exists. An article's count for a
 security is the largest over its files (media/emnews twins, `_posts`/`old_post` copies).
 
+Names without a code: beside the manifest, `names.jsonl` gives for every article the securities it
+names without a code or link anywhere (titles, plain digests, securities the auto-linker leaves
+unlinked, and sentences of the risky cases: short aliases, common-word names, A/H pairs, names inside
+longer names, legal names, research sources), each with its case and the other securities of its
+name, and the decoys: securities whose names are written only where they do not count (inside
+words, inside longer names, inside a media name). `securities.csv` is the security master, in the
+format `etl securities import` reads. These are drawn from a generator of their own, so the codes
+and markup of a corpus are those it had before names were added. `bench.name_accuracy` scores
+name matching against them.
+
 Quirk names in the manifest (per file):
   front matter: bom, blank_line_before_front_matter, title_with_quote, title_with_backslash,
     empty_title, empty_date (file named `-<id>.md`, also empty title), date_without_offset,
