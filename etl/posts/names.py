@@ -124,6 +124,7 @@ _H_SHARE_SUFFIX = "股份"
 _OWN_LEGAL_FORMS = frozenset(("", "集团", "控股", "(集团)", "(控股)", "控股集团"))
 
 _SENTENCE_ENDS = "。！？!?；;\n"
+_SENTENCE_SPAN = 200
 _HONG_KONG_TRADING = re.compile(r"港股|港元|港币|[Hh]股|恒指|恒生指数|恒生科技指数")
 _SECID = re.compile(r"^\d+\.[A-Za-z0-9]+$")
 _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
@@ -341,9 +342,12 @@ def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], bloc
 
 
 def _hong_kong_sentence(text: str, start: int, end: int) -> bool:
-    """Rule 6: the sentence around `text[start:end]` speaks of Hong Kong trading."""
-    opening = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
-    closing = min((at for at in (text.find(c, end) for c in _SENTENCE_ENDS) if at >= 0), default=len(text))
+    """Rule 6: the sentence around `text[start:end]` speaks of Hong Kong trading. A sentence is read at
+    most `_SENTENCE_SPAN` characters either side, so a text without punctuation costs each
+    occurrence a bounded look, not the whole text."""
+    first, last = max(0, start - _SENTENCE_SPAN), min(len(text), end + _SENTENCE_SPAN)
+    opening = max(max(text.rfind(c, first, start) for c in _SENTENCE_ENDS) + 1, first)
+    closing = min((at for at in (text.find(c, end, last) for c in _SENTENCE_ENDS) if at >= 0), default=last)
     return bool(_HONG_KONG_TRADING.search(text, opening, closing))
 
 

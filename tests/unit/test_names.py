@@ -258,6 +258,18 @@ def test_ten_thousand_names_build_and_match():
     assert len(big) == 10_000 and len(result) == 10_000
 
 
+def test_a_long_text_of_shared_names_without_punctuation_is_read_in_bounded_time(matcher):
+    """Each occurrence of a name of several securities looks for its sentence a bounded span either
+    side: a post of them at the size limit, with no punctuation, finishes well within the alarm."""
+    text = "远航铝业" * 175_000  # 700,000 characters: a post at the 2 MiB limit
+    signal.alarm(60)
+    try:
+        result = matcher.find_names(None, text)
+    finally:
+        signal.alarm(0)
+    assert set(result) == {"1.601998"} and result["1.601998"].count == 175_000
+
+
 def test_measure_counts_hits_misses_and_false_alarms(matcher):
     articles = [
         LabeledArticle("a1", "远航证券：汇率展望", "红星涨5%。", frozenset({"1.601798", "0.002999"})),
