@@ -116,10 +116,13 @@ def test_short_names(matcher):
     assert found(matcher, "今日银海涨停。") == {}
     # An imported short name counts where it stands apart, not glued inside other words.
     assert found(matcher, "家电股走强，红星涨5%，中行跟涨。") == {"0.002999": ("红星",), "1.601988": ("中行",)}
-    assert found(matcher, "红星闪闪，一颗红星照耀。") == {}
+    assert found(matcher, "一颗红星照耀，星星点点。") == {}
     assert found(matcher, "红星表示将扩产。") == {"0.002999": ("红星",)}
     assert found(matcher, "红星董事长称，红星午后涨停。") == {"0.002999": ("红星",)}
-    assert found(matcher, "红星路的大厦，龙头红星大涨。") == {}  # glued into words: missed on purpose
+    # Opening a clause, a short name is the subject, whatever follows but a place word.
+    assert found(matcher, "“红星”重回高位！红星飙升。") == {"0.002999": ("红星",)}
+    assert found(matcher, "红星路的项目开工，红星大厦开放。") == {}
+    assert found(matcher, "他说红星在路上，龙头红星大涨。") == {}  # glued into words: missed on purpose
     # Claimed (tied to a code in the article), a short name counts anywhere.
     assert found(matcher, "今日银海涨停，银海(300998)公告。", claimed={"0.300998": "银海"}) == {"0.300998": ("银海",)}
 
