@@ -23,10 +23,10 @@ CREATE TABLE IF NOT EXISTS load_run (
 );
 COMMENT ON TABLE load_run IS 'Audit: one row per Dagster run that loaded the warehouse (UI, schedule, sensor or etl load), written when the run ends: success by the analyst_snapshot asset, failure by the load_run_failures sensor.';
 COMMENT ON COLUMN load_run.run_id IS 'Dagster run id; the Dagster UI shows the run at /runs/<run_id>.';
-COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI or a backfill from it), schedule, sensor or cli (etl load), from the run tag etl/trigger.';
+COMMENT ON COLUMN load_run.trigger IS 'What started the run: ui (the Dagster UI: Materialize all, the Launchpad, a re-execution), schedule, sensor or cli (etl load), from the run tag etl/trigger.';
 COMMENT ON COLUMN load_run.job_name IS 'Dagster job of the run (load_warehouse, or __ASSET_JOB for a selection materialized from the UI or etl load).';
-COMMENT ON COLUMN load_run.partition_start IS 'First daily partition (post date, Asia/Shanghai) the run covered.';
-COMMENT ON COLUMN load_run.partition_end IS 'Last daily partition the run covered (inclusive).';
+COMMENT ON COLUMN load_run.partition_start IS 'First post date (Asia/Shanghai) of the files the run scanned (raw_posts), whatever dates it was asked for; NULL when raw_posts did not run or saw no dated file.';
+COMMENT ON COLUMN load_run.partition_end IS 'Last post date (Asia/Shanghai) of the files the run scanned (inclusive).';
 COMMENT ON COLUMN load_run.started_at IS 'When the run started executing (after waiting in the run queue); NULL if it never started.';
 COMMENT ON COLUMN load_run.finished_at IS 'When the row was written: the end of the run.';
 COMMENT ON COLUMN load_run.status IS 'success (the load committed and the analyst snapshot was published), failure or canceled.';
