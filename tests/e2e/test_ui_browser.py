@@ -195,8 +195,10 @@ def test_screenshots_of_the_lineage_and_of_articles(ui, clicked, browser, tmp_pa
     folder = tmp_path_factory.getbasetemp()
     page = open_page(browser, ui, "/asset-groups")
     for name in ("raw_posts", "articles", "article_tags", "stock_mentions", "securities", "article_search",
-                 "analyst_snapshot"):  # every asset is drawn at the default zoom
-        assert page.get_by_text(name, exact=True).first.is_visible(), name
+                 "analyst_snapshot"):  # every asset is drawn inside the window at the default zoom
+        box = page.get_by_text(name, exact=True).first.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= VIEWPORT["width"], name
+        assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORT["height"], name
     time.sleep(1)  # the edges' transitions
     lineage = folder / "lineage.png"
     page.screenshot(path=str(lineage))
