@@ -211,3 +211,11 @@ def test_screenshots_of_the_lineage_and_of_articles(ui, clicked, browser, tmp_pa
     page.context.close()
     if request.config.getoption("--update-screenshots"):
         shutil.copy(lineage, REPO / "docs" / "lineage.png")
+
+
+def test_dagster_dev_ends_without_a_helper_traceback(ui, clicked):
+    """Last: stop `dagster dev` as Ctrl-C does; the runs' Great Expectations helpers end quietly."""
+    ui.stop()
+    log = ui.log.read_text(errors="replace")
+    assert "Shutting down Dagster services" in log or "Dagster services shut down" in log
+    assert "Traceback" not in log and "DagsterExecutionInterruptedError" not in log
