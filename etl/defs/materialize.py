@@ -58,8 +58,9 @@ def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance,
         instance=instance,
         resources=warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file),
         tags=tags,
-        # The report is what a person reads; the events are in the run's log.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        # The report is what a person reads, the cause of a failure first; Dagster's console lines
+        # would bury it under stack traces (the run's events are in the instance's log).
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         raise_on_error=False,
     )
 

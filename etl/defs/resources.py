@@ -75,7 +75,7 @@ class Warehouse(DuckDBResource):
         metadata = {"warehouse": dg.MetadataValue.path(self.database), "error": message}
         holder = LOCK_HOLDER.search(message)
         if isinstance(exc, WarehouseLockedError) and holder:
-            program, pid = holder.group(1), int(holder.group(2))
+            program, pid = Path(holder.group(1)).name, int(holder.group(2))
             metadata["lock_holder_pid"] = pid
             cause = (f"warehouse {self.database} is locked by PID {pid} ({program}): gave up after waiting "
                      f"{self.lock_wait_seconds:.0f}s")

@@ -149,7 +149,7 @@ def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> li
 
 def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
     first, last = bounds
-    # A file with no date in the partition range is scanned by every run: any range will do.
+    # A file with no date in the archive's range is scanned by every run: any range will do.
     in_range = [day for day in days if day and first <= day <= last] or [last]
     return min(in_range), max(in_range)
 
