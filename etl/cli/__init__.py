@@ -85,8 +85,8 @@ def run() -> None:
 
 def exit_skipping_teardown(status: int) -> None:
     """End the process as `sys.exit(status)` would, less the interpreter's teardown: freeing every
-    module and object one by one takes a process that has imported Dagster about 1 s (1.4 s after a
-    load, measured), and nothing of ours needs it. What comes before the teardown still happens, in
+    module and object one by one is a noticeable share of a small load in a process that has
+    imported Dagster (docs/benchmarks.md), and nothing of ours needs it. What comes before the teardown still happens, in
     CPython's order: idle pool threads are told to stop and the threads that are not daemons are
     waited for (the old snapshot's freeing), the atexit handlers run (the Great Expectations
     helper's stop, multiprocessing's and logging's own), and the standard streams are flushed; a

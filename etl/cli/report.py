@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from etl.defs.runs import failure_cause
 from etl.warehouse.publish import table_rows
 
 
@@ -46,7 +47,7 @@ def print_load_report(outcome, warehouse: Path) -> int:
     if not result.success:
         failed_steps = [event for event in result.all_events if event.is_step_failure]
         for event in failed_steps:
-            print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+            print(f"Step {event.step_key} failed: {failure_cause(event.step_failure_data)}")
         if failed_blocking and not failed_steps:
             print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
                   "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "

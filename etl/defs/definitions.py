@@ -15,16 +15,18 @@ from etl.defs.resources import warehouse_resources
 from etl.defs.schedules import daily_newest_posts
 from etl.defs.sensors import load_run_failures, posts_folder_sensor
 
-WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
+_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
 
-# The last step of every load, downstream of all the above (analyst_views when present): the
-# load_run audit row and the analysts' read-only snapshot. Keep this line after the list is complete.
-WAREHOUSE_ASSETS.append(build_analyst_snapshot(WAREHOUSE_ASSETS))
+# The last step of every load, downstream of all the above: the load_run audit row and the analysts'
+# read-only snapshot. Each asset links to the code that makes it (the views to their .sql files too).
+WAREHOUSE_ASSETS = list(dg.with_source_code_references([*_ASSETS, build_analyst_snapshot(_ASSETS)]))
 
 load_warehouse = dg.define_asset_job(
     LOAD_JOB_NAME,
     selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS),
-    description="Load posts into the warehouse: raw files → articles → tags, mentions → securities.",
+    description="Load posts into the warehouse: raw files → articles → tags, mentions → securities → views → "
+                "snapshot. Launched without tags it scans every file; the sensor, the schedule and `etl "
+                "load` tag the dates to scan (etl/dates_start, etl/dates_end).",
 )
 
 check_warehouse = dg.define_asset_job(

@@ -1,38 +1,31 @@
-"""One load run of the warehouse's asset graph in this process: what `etl load` runs, over the same
-assets, checks and resources as the UI, the schedule and the sensor."""
+"""One load run of the warehouse's asset graph in this process: what `etl load` and `etl rebuild` run, over the same
+assets, checks and resources as the UI, the schedule and the sensor. Without dates it is the run
+the UI's Materialize all launches: every file scanned, the whole graph, its checks."""
 
 from __future__ import annotations
 
 import os
 import sys
-import warnings
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from etl.core.settings import load_settings
 from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.dates import FULL_TAG, dates_tags
 from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
 from etl.defs.runs import REDERIVE_TAG, TRIGGER_TAG, load_run_row
 from etl.quality.helper import start_helper
 from etl.warehouse.connection import WarehouseError, open_warehouse
-from etl.warehouse.plan import every_date
 from etl.warehouse.publish import record_load_run
 
-# Beta/preview notices are for asset authors, not for someone running a load.
-warnings.filterwarnings("ignore", category=dg.BetaWarning)
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-
-def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
+def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", dates: tuple[date, date] | None = None,
              listing_file: Path | None = None, rebuild: bool = False):
-    """Materialize the whole asset graph over the partition range `partitions` (default: every date
-    present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
+    """Materialize the whole asset graph in one run, scanning the files of `dates` (first, last;
+    default: every file). Returns the Dagster result.
     `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`).
     `rebuild`: `etl rebuild`, every asset but `raw_posts` (the posts folder is not read), every
     article derived again from `raw_post` (run tag `etl/rederive=all`), trigger `rebuild`."""
@@ -42,13 +35,9 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
     if rebuild:
         tags = {TRIGGER_TAG: "rebuild", REDERIVE_TAG: "all"}
     else:
-        partitions = partitions or every_date(posts_dir, warehouse, partition_bounds(),
-                                              max_bytes=load_settings().max_post_bytes)
-        tags = {RANGE_START_TAG: partitions[0].isoformat(), RANGE_END_TAG: partitions[1].isoformat(),
-                TRIGGER_TAG: trigger}
+        tags = {**(dates_tags(*dates) if dates else {FULL_TAG: "true"}), TRIGGER_TAG: trigger}
     instance = _run_instance()
-    with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
-        result = _materialize(posts_dir, warehouse, instance, tags, listing_file, rebuild=rebuild)
+    result = _materialize(posts_dir, warehouse, instance, tags, listing_file, rebuild=rebuild)
     if not result.success:
         _record_failure(instance, result.run_id, warehouse)
     return result
@@ -60,26 +49,6 @@ def _run_instance():
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-PLANNED_EVENTS_AS_RANGE = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-"""Dagster's switch for one "materialization planned" event per asset of a range run instead of one
-per date (200 dates: about 1 s). Its cost is that a failed run's dates are not marked failed in the
-instance, which only matters to an instance that outlives the run: on for the ephemeral one."""
-
-
-@contextmanager
-def _environment(values: dict[str, str]):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance, tags: dict[str, str],
                  listing_file: Path | None, *, rebuild: bool) -> dg.ExecuteInProcessResult:
     return dg.materialize(
@@ -89,7 +58,7 @@ def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance,
         instance=instance,
         resources=warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file),
         tags=tags,
-        # Dagster logs one event per partition and asset; the report is what a person reads.
+        # The report is what a person reads; the events are in the run's log.
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,
     )

@@ -1,4 +1,4 @@
-"""What a run is, read back from Dagster: who started it, which dates it covered, what it did."""
+"""What a run is, read back from Dagster: who started it, which dates it loaded, what it did."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 import dagster as dg
 
 from etl.core.calendar import utc_now
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from etl.warehouse.publish import LoadRunRow
 
 TRIGGER_TAG = "etl/trigger"
@@ -22,7 +21,8 @@ def rederives_everything(tags) -> bool:
 
 def run_trigger(tags: dict) -> str:
     """What started a run: the `etl/trigger` tag the CLI, the schedule and the sensor set; a run
-    launched from the Dagster UI (or a backfill started there) has none and counts as `ui`."""
+    launched from the Dagster UI (Materialize all, the Launchpad, a re-execution) has none and
+    counts as `ui`."""
     trigger = tags.get(TRIGGER_TAG)
     if trigger in TRIGGERS:
         return trigger
@@ -33,13 +33,26 @@ def run_trigger(tags: dict) -> str:
     return "ui"
 
 
-def _partition_range(tags: dict) -> tuple[date | None, date | None]:
-    start = tags.get(RANGE_START_TAG) or tags.get("dagster/partition")
-    end = tags.get(RANGE_END_TAG) or tags.get("dagster/partition")
+def _date(value) -> date | None:
     try:
-        return (date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
-    except ValueError:
-        return None, None
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def failure_cause(failure_data) -> str:
+    """A failed step's cause in one line: the description of the `dagster.Failure` we raise where
+    the cause is known, else the innermost exception's message (not Dagster's wrapper around it)."""
+    user = getattr(failure_data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description.strip().splitlines()[0]
+    error = failure_data.error
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    return lines[0] if lines else error.cls_name or "failed"
 
 
 def _value(metadata: dict, key: str):
@@ -49,16 +62,16 @@ def _value(metadata: dict, key: str):
 
 def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, recorded_by: str,
                  finished_at: datetime | None = None) -> LoadRunRow:
-    """What a run did, read from its Dagster event log: the file counts `raw_posts` and `articles`
-    reported, the asset checks evaluated so far, and the failed steps."""
+    """What a run did, read from its Dagster event log: the file counts and the first and last post
+    dates of the files `raw_posts` scanned (whatever dates the run was asked for: a run of every date
+    holds the dates of the files there are), what `articles` rejected, the asset checks evaluated so
+    far, and the failed steps."""
     record = instance.get_run_record_by_id(run_id)
     run = record.dagster_run if record else None
     tags = dict(run.tags) if run else {}
-    start, end = _partition_range(tags)
     row = LoadRunRow(
         run_id=run_id, trigger=run_trigger(tags), status=status, recorded_by=recorded_by,
         finished_at=finished_at or utc_now(), job_name=run.job_name if run else None,
-        partition_start=start, partition_end=end,
         started_at=datetime.fromtimestamp(record.start_time, timezone.utc) if record and record.start_time else None,
     )
     materialized: dict[str, dict] = {}
@@ -78,8 +91,7 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
             check = event.asset_check_evaluation_data
             checks.append((f"{check.asset_key.to_user_string()}.{check.check_name}", check.passed))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            failures.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+            failures.append(f"{event.step_key}: {failure_cause(event.step_failure_data)}")
         elif not failures and event.message:
             failures.append(event.message)
     raw = materialized.get("raw_posts", {})
@@ -89,6 +101,8 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
         row.files_changed = _value(raw, "files_changed")
         row.files_unchanged = _value(raw, "files_unchanged")
         row.files_deleted = _value(raw, "files_deleted")
+        row.partition_start = _date(_value(raw, "first_date"))
+        row.partition_end = _date(_value(raw, "last_date"))
     if "articles" in materialized:
         built = materialized["articles"]
         row.files_rejected = _value(built, "files_rejected")

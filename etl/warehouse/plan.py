@@ -30,7 +30,7 @@ from etl.warehouse.sql import read_sql
 SAME_BYTES_MAX_FILES = 5_000
 SAME_BYTES_MAX_BYTES = 64 * 2**20
 """How much the plan reads to tell a touched or unstamped file from a changed one (posts are a few
-KB: 5,000 of them take about 0.2 s). Beyond that (a checkout, a warehouse from before the stamps)
+KB, so this bound keeps the plan quick). Beyond that (a checkout, a warehouse from before the stamps)
 they are all left to the run, which reads them on its workers and keeps their new stamps."""
 
 
@@ -42,7 +42,7 @@ class LoadPlan:
     """Files to load: new, changed or vanished (every file when `full_reason` is set)."""
     first: date | None
     last: date | None
-    """The run's partition range; both None when there is nothing to load."""
+    """The run's first and last post dates; both None when there is nothing to load."""
     full_reason: str | None = None
     """Why every date is loaded whatever the stamps say."""
 
@@ -55,9 +55,9 @@ class LoadPlan:
             return f"Nothing to load: all {self.files_seen} files as last loaded (path, size and mtime)."
         dates = f"{self.first}..{self.last}"
         if self.full_reason:
-            return f"Partitions {dates}, every date: {self.full_reason}."
+            return f"Dates {dates}, every date: {self.full_reason}."
         files = "1 file" if self.files_to_scan == 1 else f"{self.files_to_scan} files"
-        return f"Partitions {dates}: {files} new, changed or deleted since the last load."
+        return f"Dates {dates}: {files} new, changed or deleted since the last load."
 
 
 def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
@@ -74,8 +74,8 @@ def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
 
 @dataclass(frozen=True)
 class FolderComparison:
-    """The folder against the warehouse, before the partition bounds are applied: they come from
-    Dagster's partitions definition, which a planning process need not import
+    """The folder against the warehouse, before the date bounds are applied (`etl.defs.dates`),
+    which a planning process need not import
     (`FolderComparison.plan` makes the `LoadPlan`)."""
 
     files_seen: int
@@ -90,7 +90,7 @@ class FolderComparison:
     warehouse, a full load, a load that did not finish: every date is loaded anyway)."""
 
     def plan(self, bounds: tuple[date, date]) -> LoadPlan:
-        """The run over `bounds` (the first and last partitions that exist), or none."""
+        """The run over `bounds` (the first and last dates a post can have), or none."""
         if not self.full_reason and not self.files_to_scan:
             return LoadPlan(self.files_seen, 0, None, None)
         first, last = _range(self.days, bounds)
@@ -139,11 +139,6 @@ def _rules_changed(warehouse: Path) -> str | None:
 
 def _distinct(days: list[date | None]) -> tuple[date, ...]:
     return tuple(sorted({day for day in days if day}))
-
-
-def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date], *, max_bytes: int) -> tuple[date, date]:
-    """The partition range of a full load: every date present in the folder or live in the warehouse."""
-    return _range(_every_day(discover(posts_dir), warehouse, max_bytes), bounds)
 
 
 def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> list[date | None]:

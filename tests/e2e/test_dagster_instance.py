@@ -30,7 +30,7 @@ from tests.e2e.posts_factory import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+START, END = "etl/dates_start", "etl/dates_end"
 LOCK_ERRORS = ("WarehouseLockedError", "Could not set lock", "Conflicting lock")
 STARTUP_SECONDS, RUN_SECONDS = 180, 300
 DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}

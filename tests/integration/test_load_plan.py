@@ -13,7 +13,7 @@ import pytest
 
 from etl.cli.load import load
 from etl.core.settings import DEFAULT_MAX_POST_BYTES, analyst_db_for
-from etl.defs.partitions import partition_bounds
+from etl.defs.dates import date_bounds
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import compare_folder
 from etl.warehouse.sources import discover
@@ -30,7 +30,7 @@ from tests.conftest import (
 
 def _plan(posts, warehouse, **options):
     return compare_folder(posts, warehouse, analyst_db_for(warehouse), max_bytes=DEFAULT_MAX_POST_BYTES,
-                          **options).plan(partition_bounds())
+                          **options).plan(date_bounds())
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import dagster as dg
 
 from etl.core.calendar import shanghai_today, utc_now
-from etl.defs.assets.common import TABLE_ASSET, markdown_table
+from etl.defs.assets.common import TABLE_ASSET, by_period, markdown_table
 from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.assets.table_schema import table_metadata
 from etl.defs.resources import PostsFolder, Warehouse
@@ -30,6 +30,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Ware
         total = conn.execute("SELECT count(*) FROM article").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM rejected_post").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/article_preview.sql"))
+        quarantine_by_date = conn.execute(read_sql("metadata/rejected_by_date.sql")).fetchall()
     if rederived.reason:
         context.log.info(f"re-derived {rederived.articles} articles: {rederived.reason}")
     for path, reason in summary.rejected:
@@ -41,6 +42,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Ware
         "rules_version": rederived.rules_version,
         "files_rejected": len(summary.rejected),
         "rejected_post_rows": quarantined,
+        "rejected_by_date": by_period(quarantine_by_date, ["in quarantine"]),
         "rejections": dg.MetadataValue.md(
             "\n".join(f"- `{p}`: {r}" for p, r in summary.rejected[:REJECTION_SAMPLE]) or "_none_"
         ),
