@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sys
+
 import dagster as dg
 import duckdb
 
+from etl.cli.load import REFUSED
+from etl.defs.materialize import refused
 from etl.defs.runs import failure_cause
 from etl.warehouse.publish import table_rows
 
@@ -20,8 +24,12 @@ def _metadata(result, asset: str) -> dict:
 
 def print_load_report(outcome, warehouse: Path) -> int:
     """Print what a load did (`etl.cli.LoadOutcome`); the exit status: 0 only when the load
-    committed and no blocking check failed."""
+    committed and no blocking check failed (3: the guard refused it)."""
     plan, result = outcome.plan, outcome.result
+    failed_steps = [event for event in result.all_events if event.is_step_failure] if result else []
+    for event in failed_steps:  # the cause first, in one line, before the rest of the report
+        print(f"error: step {event.step_key} failed: {failure_cause(event.step_failure_data)}",
+              file=sys.stderr, flush=True)
     print(plan.describe())
     if result is None:
         counts = _table_rows(warehouse)
@@ -42,12 +50,16 @@ def print_load_report(outcome, warehouse: Path) -> int:
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
+        if built.get("files_rejected"):
+            print(built["rejections"])
     print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        failed_steps = [event for event in result.all_events if event.is_step_failure]
         for event in failed_steps:
             print(f"Step {event.step_key} failed: {failure_cause(event.step_failure_data)}")
+        if refused(result):
+            print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
+            return REFUSED
         if failed_blocking and not failed_steps:
             print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
                   "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "

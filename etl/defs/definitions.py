@@ -12,6 +12,7 @@ from etl.defs.assets.views import analyst_views
 from etl.defs.checks import WAREHOUSE_CHECKS
 from etl.defs.jobs import LOAD_JOB_NAME
 from etl.defs.resources import warehouse_resources
+from etl.defs.runs import REDERIVE_TAG, TRIGGER_TAG
 from etl.defs.schedules import daily_newest_posts
 from etl.defs.sensors import load_run_failures, posts_folder_sensor
 
@@ -29,6 +30,14 @@ load_warehouse = dg.define_asset_job(
                 "load` tag the dates to scan (etl/dates_start, etl/dates_end).",
 )
 
+rebuild_warehouse = dg.define_asset_job(
+    "rebuild_warehouse",
+    selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS) - dg.AssetSelection.assets(raw_posts),
+    tags={TRIGGER_TAG: "rebuild", REDERIVE_TAG: "all"},
+    description="What `etl rebuild` runs: every article, tag, mention and security derived again from the "
+                "stored file versions (raw_post), the posts folder not read; then the views and the snapshot.",
+)
+
 check_warehouse = dg.define_asset_job(
     "check_warehouse",
     selection=dg.AssetSelection.checks(*WAREHOUSE_CHECKS),
@@ -38,7 +47,7 @@ check_warehouse = dg.define_asset_job(
 defs = dg.Definitions(
     assets=WAREHOUSE_ASSETS,
     asset_checks=WAREHOUSE_CHECKS,
-    jobs=[load_warehouse, check_warehouse],
+    jobs=[load_warehouse, rebuild_warehouse, check_warehouse],
     schedules=[daily_newest_posts],
     sensors=[posts_folder_sensor, load_run_failures],
     resources=warehouse_resources(),

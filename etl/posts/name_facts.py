@@ -24,33 +24,36 @@ from etl.posts.names import LEAD_CHARS, NameMatcher, relevance
 
 
 def article_name_facts(matcher: NameMatcher, article: Mapping[str, Any]) -> Iterator[NameFactRow]:
-    """One article's facts: a row for each security its names give, and one for each security its
-    codes and markup give, whether or not a name of it is in the text. `article` holds
+    """One article's `stock_mention` rows: one for each security its names give, and one for each
+    security its codes and markup give (as the code parser found it), whether or not a name of it
+    is in the text. `article` holds
     `article_id`, `title`, `digest`, `body_text`, `media` and `coded`: the code and markup mentions
-    (`secid`, `name`, `code`, `sources`, `mention_count` each)."""
+    (`secid`, `market_id`, `code`, `name`, `security_type`, `mention_count`, `sources` each)."""
     coded = {row["secid"]: row for row in article["coded"]}
     title, body, digest = article["title"] or "", article["body_text"] or "", article["digest"] or ""
     found = matcher.find_names(title, body, digest, media=article["media"],
                                claimed={secid: row["name"] for secid, row in coded.items()})
     for secid in sorted(found.keys() | coded.keys()):
         mention, row = found.get(secid), coded.get(secid)
-        market_id, _, code = secid.partition(".")
-        code = row["code"] if row else code
         offsets = [mention.first_offset] if mention and mention.first_offset is not None else []
         in_title = bool(mention and mention.in_title)
         in_lead = bool(mention and mention.in_lead)
         count = mention.count if mention else 0
-        if row:
+        if row:  # as the code parser found it, with its place
+            market_id, code, name = row["market_id"], row["code"], row["name"]
+            security_type, mention_count, sources = row["security_type"], row["mention_count"], list(row["sources"])
             at = body.find(code)
             offsets += [at] if at >= 0 else []
-            in_title = in_title or "title" in row["sources"] or code in title
+            in_title = in_title or "title" in sources or code in title
             in_lead = in_lead or code in digest or 0 <= at < LEAD_CHARS
-            count = max(count, row["mention_count"])
-        first_offset = min(offsets) if offsets else None
+            count = max(count, mention_count)
+        else:
+            market, _, code = secid.partition(".")
+            market_id, name = int(market), mention.names[0] if mention.names else None
+            security_type, mention_count, sources = markets.security_type(market_id, code), max(count, 1), ["name"]
         yield NameFactRow(
-            article_id=article["article_id"], secid=secid, market_id=int(market_id), code=code,
-            name=(row["name"] if row else None) or (mention.names[0] if mention and mention.names else None),
-            security_type=markets.security_type(int(market_id), code), claimed=row is not None,
-            in_title=in_title, first_offset=first_offset, name_count=mention.count if mention else 0,
-            relevance=relevance(in_title, in_lead, count),
+            article_id=article["article_id"], secid=secid, market_id=market_id, code=code, name=name,
+            security_type=security_type, mention_count=mention_count, sources=sources, claimed=row is not None,
+            in_title=in_title, first_offset=min(offsets) if offsets else None,
+            name_count=mention.count if mention else 0, relevance=relevance(in_title, in_lead, count),
             also_secids=list(mention.also_secids) if mention and not row else [])

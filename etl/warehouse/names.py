@@ -105,16 +105,17 @@ def _pairs(entries: list[SecurityName]) -> list[tuple[str, str]]:
     return sorted({(e.secid, name.strip()) for e in entries for name in (e.name, *e.aliases) if name.strip()})
 
 
-def _sources(conn, first: str, last: str) -> list[dict]:
-    return conn.sql(read_sql("load/name_match_sources.sql"), params={"first": first, "last": last}) \
-        .to_arrow_table().to_pylist()
+def _sources(conn, first: str, last: str) -> pa.Table:
+    return conn.sql(read_sql("load/name_match_sources.sql"), params={"first": first, "last": last}).to_arrow_table()
 
 
-def _split(articles: list[dict], parts: int) -> list[list[dict]]:
-    """Exactly `parts` lists, some perhaps empty, so that a batch's results are its next `parts`."""
-    share = max(1, -(-len(articles) // parts))
-    split = [articles[i : i + share] for i in range(0, len(articles), share)]
-    return split + [[]] * (parts - len(split))
+def _split(articles: pa.Table, parts: int) -> list[pa.Table]:
+    """Exactly `parts` tables, some perhaps empty, so that a batch's results are its next `parts`.
+    Arrow crosses to the workers far cheaper than Python rows, and the workers make the rows. Each
+    part is taken (copied), not sliced: a pickled slice carries its whole parent's buffers."""
+    share = max(1, -(-articles.num_rows // parts))
+    return [articles.take(pa.array(range(i * share, min((i + 1) * share, articles.num_rows)), pa.int64()))
+            for i in range(parts)]
 
 
 _matcher: NameMatcher | None = None
@@ -125,6 +126,6 @@ def _use_matcher(matcher: NameMatcher) -> None:
     _matcher = matcher
 
 
-def _match_part(articles: list[dict]) -> pa.Table:
-    return loads.arrow_of([fact for article in articles for fact in article_name_facts(_matcher, article)],
+def _match_part(articles: pa.Table) -> pa.Table:
+    return loads.arrow_of([fact for article in articles.to_pylist() for fact in article_name_facts(_matcher, article)],
                           NAME_FACT_SCHEMA)

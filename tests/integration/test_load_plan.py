@@ -239,7 +239,7 @@ def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster
     small_corpus, warehouse = loaded
     _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
     report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)
-    assert "Partitions 2022-01-21..2022-01-21: 1 file new, changed or deleted since the last load." in report
+    assert "Dates 2022-01-21..2022-01-21: 1 file new, changed or deleted since the last load." in report
     assert record == "forked: ['_compare_and_keep_listing'] run given the child's listing: [True] exit: 0"
     assert query(warehouse, "SELECT title FROM article WHERE article_id = ?", [TWIN_ID]) == [("远航科技：储能业务翻番",)]
     report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)

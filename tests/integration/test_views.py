@@ -145,7 +145,11 @@ def test_fixture_loaded_as_designed(loaded):
 def test_stock_daily_mentions(loaded):
     warehouse, _ = loaded
     board, szse, sse, hkex = "EastMoney board", "SZSE", "SSE", "HKEX"
-    assert rows(warehouse, "SELECT * FROM stock_daily_mentions") == [
+    # Every mention of these posts has a code or markup: the coded counts are the counts.
+    assert rows(warehouse, "SELECT count(*) FROM stock_daily_mentions WHERE coded_articles <> articles "
+                           "OR coded_mentions <> mentions") == [(0,)]
+    assert rows(warehouse, "SELECT * EXCLUDE (coded_articles, coded_mentions, top_relevance) "
+                           "FROM stock_daily_mentions") == [
         (D("2022-03-02"), WULIANGYE, "五粮液", szse, "stock", 1, 1),
         (D("2022-03-02"), MAOTAI, "贵州茅台", sse, "stock", 1, 2),
         (D("2022-03-05"), MAOTAI, "贵州茅台", sse, "stock", 1, 2),

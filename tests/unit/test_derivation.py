@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from etl.posts import version
-from etl.warehouse.derivation import articles_containing, queue_rederivation, rules_change, stored_versions
+from etl.warehouse.derivation import SQL_SEARCH_NAMES, articles_containing, queue_rederivation, rules_change, stored_versions
 from etl.warehouse.sql import apply_schema
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -97,5 +97,7 @@ def test_changed_names_are_found_as_the_matcher_reads_text(conn):
     add_article(conn, "NONE", body="指数震荡。")
     add_article(conn, "QUEUED", body="远海物流")
     conn.execute("INSERT INTO pending_name_match VALUES ('QUEUED')")
-    assert sorted(articles_containing(conn, ["nio", " 远海物流 "])) == ["BODY", "TITLE"]
-    assert articles_containing(conn, []) == []
+    assert articles_containing(conn, ["nio", " 远海物流 "]) == ["BODY", "TITLE"]  # one by SQL, one by Aho-Corasick
+    many = [f"远海物流{chr(0x4E00 + i)}" for i in range(SQL_SEARCH_NAMES)]  # too many for SQL: all by Aho-Corasick
+    assert articles_containing(conn, [*many, "远海物流"]) == ["BODY"]
+    assert articles_containing(conn, ["远海物流"]) == ["BODY"] and articles_containing(conn, []) == []

@@ -20,8 +20,9 @@ def facts(title, body, coded=(), digest=None, media=None):
     return {row.secid: row for row in article_name_facts(MATCHER, article)}
 
 
-def coded(secid, name, code, sources=("text",), mention_count=1):
-    return {"secid": secid, "name": name, "code": code, "sources": list(sources), "mention_count": mention_count}
+def coded(secid, name, code, sources=("text",), mention_count=1, security_type="stock"):
+    return {"secid": secid, "market_id": int(secid.split(".")[0]), "code": code, "name": name,
+            "security_type": security_type, "sources": list(sources), "mention_count": mention_count}
 
 
 def test_a_name_alone_makes_a_new_mention_with_its_place_and_relevance():
@@ -29,6 +30,7 @@ def test_a_name_alone_makes_a_new_mention_with_its_place_and_relevance():
     lead, passing = rows["0.002901"], rows["1.600901"]
     assert (lead.claimed, lead.in_title, lead.first_offset, lead.name_count) == (False, False, 0, 1)
     assert (lead.market_id, lead.code, lead.name, lead.security_type) == (0, "002901", "远海物流", "stock")
+    assert (lead.mention_count, lead.sources) == (1, ["name"])
     assert passing.first_offset > LEAD_CHARS
     assert lead.relevance == pytest.approx((2 + 1 / 3) / 7) and passing.relevance == pytest.approx(1 / 21)
 
@@ -40,7 +42,7 @@ def test_a_coded_mention_gets_its_place_from_its_name_or_its_code():
     assert row.claimed and row.in_title and row.name == "晨光电气"
     assert row.first_offset == len(FAR) + len("据公告，")  # its code, the body never writing its name
     assert row.name_count == 0 and row.relevance == pytest.approx((4 + 1 / 3) / 7)
-    assert row.also_secids == []
+    assert row.also_secids == [] and (row.mention_count, row.sources) == (1, ["title", "text"])
 
 
 def test_a_name_of_two_listings_picks_one_and_records_the_other():
@@ -51,7 +53,7 @@ def test_a_name_of_two_listings_picks_one_and_records_the_other():
 
 
 def test_the_coded_name_claims_its_security_and_a_chart_only_mention_has_no_place():
-    rows = facts("午评", "指数震荡。", coded=[coded("90.BK0999", None, "BK0999", ("chart",))])
+    rows = facts("午评", "指数震荡。", coded=[coded("90.BK0999", None, "BK0999", ("chart",), security_type="board")])
     row = rows["90.BK0999"]
     assert (row.in_title, row.first_offset, row.name_count, row.security_type) == (False, None, 0, "board")
     assert row.relevance == pytest.approx(1 / 21)
