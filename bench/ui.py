@@ -52,15 +52,26 @@ def cli_load(corpus: Path, scratch: Path) -> tuple[float, int]:
 
 
 def ui_load(corpus: Path, scratch: Path, browser) -> tuple[float, int]:
-    server = Server(scratch / "ui", posts=corpus, env={"ETL_WORKERS": WORKERS})
+    # The server starts on an empty folder: the folder sensor's first tick would load the corpus
+    # itself and the click's run would queue behind it. Once the sensors are stopped, the corpus
+    # (hard links: the same files, stamps and paths) is renamed into place.
     (scratch / "ui").mkdir()
+    staged, posts = scratch / "ui" / "staged", scratch / "ui" / "posts"
+    subprocess.run(["cp", "-al", str(corpus), str(staged)], check=True)
+    posts.mkdir()
+    server = Server(scratch / "ui", posts=posts, env={"ETL_WORKERS": WORKERS})
     try:
         server.start()
         stop_sensors(server)
+        posts.rmdir()
+        staged.rename(posts)
         run_id, clicked_at = click_materialize_all(browser, server)
         server.wait_for([run_id], timeout=RUN_TIMEOUT_SECONDS)
         with server.instance() as instance:
             record = instance.get_run_record_by_id(run_id)
+            others = [r.dagster_run.run_id for r in instance.get_run_records() if r.dagster_run.run_id != run_id]
+        if others:
+            raise RuntimeError(f"runs other than the click's ran on the server: {others}")
         if record.dagster_run.status != dg.DagsterRunStatus.SUCCESS:
             raise RuntimeError(f"the UI's run {run_id} ended {record.dagster_run.status}; see {server.log}")
         return record.end_time - clicked_at, files_seen(server.warehouse)
