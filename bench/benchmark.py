@@ -194,6 +194,8 @@ def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool, reb
         "dagster_events": Counter(event.event_type_value for event in result.all_events) if result else {},
         "files": files,
         "name_matching_seconds": mentions["name_matching_seconds"].value if "name_matching_seconds" in mentions else None,
+        "name_matching_cpu_seconds": (mentions["name_matching_cpu_seconds"].value
+                                      if "name_matching_cpu_seconds" in mentions else None),
         "time_by_function": [[outer, inner, seconds] for (outer, inner), seconds in sampler.seconds.most_common()],
         "peak_rss_mb_by_function": {outer: kb / 1024 for outer, kb in sampler.peak_rss_kb.most_common()},
     }))
@@ -387,14 +389,16 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
                      f"{size / seconds:,.0f}", "", "", "", "", "1.00", ""])
     out = ["## Machine", "", markdown(["", ""], [list(row) for row in machine_rows]), "", "## Loads", "",
            markdown(["posts", "load", "files stored", "load s", "posts/s", "process s", "CPU s", "peak MB (PSS, tree)",
-                     "largest process MB", "load / floor", "name matching s (share)"], rows),
+                     "largest process MB", "load / floor", "name matching s (share); CPU s (share)"], rows),
            "", "_load s_: `etl.cli.load.load` in a process that has imported `etl.cli.load` (Dagster's import included: "
            "the load does it beside its plan); of a repeated load, the median run and the range; "
            "_process s_: the whole child process, Python start and imports included; _CPU s_: user + system "
            "time of that process and its workers (on 2 cores, at best half of it is wall time); memory: the "
            "load's process and its workers, the largest of the runs; _name matching s_: the stock_mentions "
            "step's learning of names and matching of the dictionary (its `name_matching_seconds`), and its "
-           "share of the load; _rebuild_: `etl rebuild` of the warehouse the cold load made."]
+           "share of the load; its CPU s (`name_matching_cpu_seconds`: the step's process, DuckDB's threads "
+           "and its workers), and their share of the load's _CPU s_; _rebuild_: `etl rebuild` of the "
+           "warehouse the cold load made."]
     for size in sorted({run.corpus_size for run in loads}):
         cold = [run for run in loads if run.corpus_size == size and run.scenario == "cold"]
         rebuilt = [run for run in loads if run.corpus_size == size and run.scenario == "rebuild"]
@@ -426,8 +430,11 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
 
 
 def _name_share(run: LoadRun) -> str:
-    seconds = run.report.get("name_matching_seconds")
-    return f"{seconds:.1f} ({seconds / run.load_seconds:.0%})" if seconds is not None else ""
+    seconds, cpu = run.report.get("name_matching_seconds"), run.report.get("name_matching_cpu_seconds")
+    if seconds is None:
+        return ""
+    share = f"{seconds:.1f} ({seconds / run.load_seconds:.0%})"
+    return share + (f"; CPU {cpu:.1f} ({cpu / run.cpu_seconds:.0%})" if cpu is not None else "")
 
 
 def _largest(counts: dict[str, int], shown: int = 3) -> str:

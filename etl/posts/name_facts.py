@@ -1,6 +1,7 @@
-"""Where each security stands in one article, and how relevant it is: the rows the name matcher
-adds to `stock_mention` (a security found by name alone) or completes (one the article's codes and
-markup give), as `NameFactRow`s. Pure: an article's text and coded mentions in, rows out.
+"""Where each security stands in one article, and how relevant it is: the `stock_mention` rows name
+matching writes, as `NameFactRow`s: a security found by name alone, or one the article's codes and
+markup give (kept as the code parser found it, its place and relevance added). Pure: an article's
+text and coded mentions in, rows out.
 
 For each security:
 - `in_title`: the title names it, by a name the matcher counts there or by its code (a `title`
@@ -26,9 +27,9 @@ from etl.posts.names import LEAD_CHARS, NameMatcher, relevance
 def article_name_facts(matcher: NameMatcher, article: Mapping[str, Any]) -> Iterator[NameFactRow]:
     """One article's `stock_mention` rows: one for each security its names give, and one for each
     security its codes and markup give (as the code parser found it), whether or not a name of it
-    is in the text. `article` holds
-    `article_id`, `title`, `digest`, `body_text`, `media` and `coded`: the code and markup mentions
-    (`secid`, `market_id`, `code`, `name`, `security_type`, `mention_count`, `sources` each)."""
+    is in the text. `article` holds `article_id`, `title`, `digest`, `body_text`, `media` and
+    `coded`: the code and markup mentions (`secid`, `market_id`, `code`, `name`, `security_type`,
+    `mention_count`, `sources` each)."""
     coded = {row["secid"]: row for row in article["coded"]}
     title, body, digest = article["title"] or "", article["body_text"] or "", article["digest"] or ""
     found = matcher.find_names(title, body, digest, media=article["media"],

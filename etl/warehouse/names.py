@@ -76,11 +76,10 @@ def match_names(conn, *, workers: int, now: datetime) -> NameSummary:
     version = dictionary_version(entries)
     names = pa.table({"secid": pa.array([s for s, _ in pairs], pa.string()),
                       "name": pa.array([n for _, n in pairs], pa.string())})
-    rematched = 0
     with loads.registered(conn, {"dictionary_names": names}):
         changed = [row[0] for row in conn.execute(read_sql("load/changed_names.sql")).fetchall()]
-        affected = articles_containing(conn, changed) if changed else []
-        with transaction(conn), loads.registered(conn, {"renamed": pa.table({"article_id": pa.array(affected, pa.string())})}):
+        affected = pa.table({"article_id": pa.array(articles_containing(conn, changed) if changed else [], pa.string())})
+        with transaction(conn), loads.registered(conn, {"renamed": affected}):
             rematched = conn.execute(read_sql("load/queue_name_match.sql")).fetchone()[0]
             run_script(conn, "load/record_matched_names.sql")
             record_dictionary_version(conn, version, now)
