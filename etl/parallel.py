@@ -97,29 +97,31 @@ def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
         initializer(*initargs)
 
 
-_held_locks: set[int] = set()
-"""Descriptors of the lock files this process holds (`exclusive_lock`)."""
+_parent_only: set[int] = set()
+"""Descriptors no child may keep: the lock files this process holds (`exclusive_lock`) and its ends
+of its helpers' pipes (`ForkedService`)."""
 
 
-def _drop_inherited_locks() -> None:
-    """In a forked child: close the parent's lock files, so that a long-lived child (the Great
-    Expectations helper) never keeps a lock its parent has let go."""
-    for descriptor in _held_locks:
+def _drop_inherited_descriptors() -> None:
+    """In a forked child: close what is the parent's alone, so that a long-lived child (the Great
+    Expectations helper) never keeps a lock its parent has let go, and a helper sees its pipe close
+    when the parent goes, not when the last worker forked meanwhile does."""
+    for descriptor in _parent_only:
         os.close(descriptor)
-    _held_locks.clear()
+    _parent_only.clear()
 
 
-os.register_at_fork(after_in_child=_drop_inherited_locks)
+os.register_at_fork(after_in_child=_drop_inherited_descriptors)
 
 
 @contextmanager
 def exclusive_lock(path: Path, *, on_wait: Callable[[str], None] | None = None):
     """Hold an exclusive lock on the file `path` (created if missing) for the block, waiting for
     another holder as long as it takes. The lock belongs to the open file, so the kernel frees it
-    when the holder ends, even killed; forked children do not keep it (`_drop_inherited_locks`).
+    when the holder ends, even killed; forked children do not keep it (`_drop_inherited_descriptors`).
     The file names the holder's PID, which `on_wait(text)` is told once if this call must wait."""
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    _held_locks.add(descriptor)
+    _parent_only.add(descriptor)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -131,7 +133,7 @@ def exclusive_lock(path: Path, *, on_wait: Callable[[str], None] | None = None):
         os.pwrite(descriptor, f"PID {os.getpid()}\n".encode(), 0)
         yield
     finally:
-        _held_locks.discard(descriptor)
+        _parent_only.discard(descriptor)
         os.close(descriptor)  # releases the lock
 
 
@@ -253,6 +255,7 @@ class ForkedService:
         self._connection, child_end = _FORK.Pipe()
         self._process = _start_child(_serve_with_own_end, (serve, child_end, self._connection), name)
         child_end.close()
+        _parent_only.add(self._connection.fileno())  # after the fork: the helper closes its copy itself
 
     def request(self, message):
         """Send `message` and return the reply; `EOFError`/`OSError` when the child is gone."""
@@ -267,6 +270,7 @@ class ForkedService:
         """End the child at once: it holds nothing to save."""
         self._process.kill()
         self._process.join()
+        _parent_only.discard(self._connection.fileno())
         self._connection.close()
 
 

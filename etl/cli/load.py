@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -45,7 +47,8 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False, allow_mass_del
         full_reason = "a full load was asked for"
     elif settings.hash_every_file:
         full_reason = "ETL_HASH_EVERY_FILE is set"
-    with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
+    _remove_scratch_of_dead_loads()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
         comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file, settings.max_post_bytes)
         started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
@@ -78,6 +81,24 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False, allow_mass_del
         return LoadOutcome(plan, run_load(posts_dir, warehouse, dates=dates,
                                           listing_file=listing_file if listing_file.exists() else None,
                                           hash_every_file=full, allow_mass_delete=allow_mass_delete))
+
+
+SCRATCH_PREFIX = "etl-load-"
+"""The scratch folder of a load (its listing file) is `<tmp>/etl-load-<PID>-<random>`."""
+
+
+def _remove_scratch_of_dead_loads() -> None:
+    """Remove the scratch folders a killed `etl load` could not."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive, another user's
+            pass
 
 
 def run_load(*args, **options):

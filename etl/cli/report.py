@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from etl.cli.load import REFUSED
 from etl.defs.materialize import refused
-from etl.defs.runs import failure_cause
+from etl.defs.runs import failure_cause, failure_class, user_error
+from etl.warehouse.guard import LoadRefused
 from etl.warehouse.publish import table_rows
 
 
@@ -55,8 +55,7 @@ def print_load_report(outcome, warehouse: Path) -> int:
     print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        for event in failed_steps:
-            print(f"Step {event.step_key} failed: {failure_cause(event.step_failure_data)}")
+        _print_failed_steps(failed_steps)
         if refused(result):
             print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
             return REFUSED
@@ -70,6 +69,17 @@ def print_load_report(outcome, warehouse: Path) -> int:
         return 1
     _print_rows(warehouse)
     return 1 if failed_blocking else 0
+
+
+def _print_failed_steps(failed_steps) -> None:
+    """Each failed step's cause in one line; the traceback too (on stderr) when the cause is not one
+    we foresaw (no `dagster.Failure` of ours, no refusal): it is what a bug report needs."""
+    for event in failed_steps:
+        failure = event.step_failure_data
+        print(f"Step {event.step_key} failed: {failure_cause(failure)}")
+        if failure.user_failure_data is None and failure.error and failure_class(failure) != LoadRefused.__name__:
+            print(f"Traceback of step {event.step_key}'s failure:\n{user_error(failure.error).to_string()}",
+                  file=sys.stderr)
 
 
 def print_derivation(result) -> None:
@@ -91,9 +101,7 @@ def print_run_outcome(result, warehouse: Path) -> int:
     print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+        _print_failed_steps([event for event in result.all_events if event.is_step_failure])
         print("FAILED: every batch committed before the failure stays, the analyst snapshot still shows the last "
               "complete load, and the articles still queued are derived by the next etl load or etl rebuild.")
         return 1

@@ -6,6 +6,7 @@ checks."""
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,8 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", dates: t
     else:
         tags = {**(dates_tags(*dates) if dates else {FULL_TAG: "true"}), TRIGGER_TAG: trigger}
     instance = _run_instance()
+    if instance.is_persistent:
+        _release_runs_of_dead_loads(instance)
     resources = warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file,
                                     hash_every_file=hash_every_file, allow_mass_delete=allow_mass_delete)
     result = _materialize(instance, tags, resources, rebuild=rebuild)
@@ -55,6 +58,35 @@ def refused(result) -> bool:
     """Whether the run was stopped by the guard against a vanished or broken source."""
     return any(failure_class(event.step_failure_data) == LoadRefused.__name__
                for event in result.all_events if event.is_step_failure)
+
+
+PROCESS_TAG = "etl/process"
+"""Which process runs an `etl load`'s run: host, PID and the PID's start time (PIDs are reused)."""
+
+
+def _process(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            started = stat.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        started = "gone"
+    return f"{socket.gethostname()}:{pid}:{started}"
+
+
+def _release_runs_of_dead_loads(instance: dg.DagsterInstance) -> None:
+    """Mark failed, and free the pool slots of, runs of `etl load`s on this machine whose process is
+    gone: one killed in a step (SIGKILL, the OOM killer) told Dagster nothing, so its run stays
+    "started" holding the `duckdb` slot, and every later run would wait for that slot for ever. The
+    daemon's run monitoring does this for runs it launched; an `etl load` has no daemon."""
+    host = socket.gethostname()
+    for run in instance.get_runs(filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING], tags={TRIGGER_TAG: "cli"})):
+        owner = run.tags.get(PROCESS_TAG, "")
+        if owner.count(":") != 2 or not owner.startswith(f"{host}:"):
+            continue
+        if _process(int(owner.split(":")[1])) != owner:
+            instance.report_run_failed(run, "the etl load process running it ended without a word (killed)")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
 
 
 INSTANCE_LOCK = ".etl-instance.lock"
@@ -81,7 +113,7 @@ def _materialize(instance: dg.DagsterInstance, tags: dict[str, str], resources: 
         selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw_posts) if rebuild else None,
         instance=instance,
         resources=resources,
-        tags=tags,
+        tags={**tags, PROCESS_TAG: _process(os.getpid())},
         # The report is what a person reads, the cause of a failure first; Dagster's console lines
         # would bury it under stack traces (the run's events are in the instance's log).
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},

@@ -55,13 +55,16 @@ class Deletions:
             + HOW_TO_GO_ON.format(limit=limit))
 
 
-def deletions(conn, gone: list[str]) -> Deletions:
-    """What marking the files `gone` deleted would do to the live articles (read-only)."""
+def deletions(conn, gone: list[str], arriving: list[str]) -> Deletions:
+    """What marking the files `gone` deleted would do to the live articles (read-only), when files
+    not stored yet bring the articles `arriving`."""
     conn.register("gone", pa.table({"post_path": pa.array(gone, pa.string())}))
+    conn.register("arriving", pa.table({"article_id": pa.array(arriving, pa.string())}))
     try:
         leaving, live, files_gone = conn.execute(read_sql("guard/articles_leaving.sql")).fetchall()[0]
     finally:
         conn.unregister("gone")
+        conn.unregister("arriving")
     return Deletions(leaving, live, files_gone)
 
 
@@ -71,9 +74,9 @@ def live_paths(conn) -> list[str]:
         "SELECT post_path FROM raw_post WHERE is_current AND deleted_at IS NULL").fetchall()]
 
 
-def check_deletions(conn, gone: list[str], *, limit: float, posts_dir) -> None:
+def check_deletions(conn, gone: list[str], arriving: list[str], *, limit: float, posts_dir) -> None:
     """Raise `LoadRefused` when marking the files `gone` deleted takes too many live articles."""
-    refusal = deletions(conn, gone).refusal(limit, posts_dir) if gone else None
+    refusal = deletions(conn, gone, arriving).refusal(limit, posts_dir) if gone else None
     if refusal:
         raise refusal
 

@@ -114,8 +114,9 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
         if entry.action == "vanished" and (window is None or window.covers(entry.stored_partition_date)):
             summary.deleted.append(entry.post_path)
             affected.add(identify(entry.post_path).article_id)
-    guard.check_deletions(conn, summary.deleted, limit=max_delete_share, posts_dir=posts_dir)
     to_read = [entry for entry in entries if entry.action == "read"]
+    arriving = [identify(entry.post_path).article_id for entry in to_read if entry.stored_sha256 is None]
+    guard.check_deletions(conn, summary.deleted, arriving, limit=max_delete_share, posts_dir=posts_dir)
     examined = _examine_all(posts_dir, to_read, window, stale_after_ns, max_bytes,
                             workers=worker_count(workers, len(to_read)))
     with _BatchWriter(conn, run_id=run_id, now=now) as writer:

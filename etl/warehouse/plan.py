@@ -136,7 +136,9 @@ def _deletions(warehouse: Path, sources: list[SourceFile]) -> guard.Deletions | 
     try:
         with duckdb.connect(str(warehouse), read_only=True) as conn:
             present = {source.post_path for source in sources}
-            return guard.deletions(conn, [path for path in guard.live_paths(conn) if path not in present])
+            stored = set(guard.live_paths(conn))
+            arriving = [source.identity.article_id for source in sources if source.post_path not in stored]
+            return guard.deletions(conn, sorted(stored - present), arriving)
     except duckdb.Error:  # a writer holds the file, or it predates these tables
         return None
 

@@ -116,3 +116,11 @@ def test_a_load_that_quarantines_every_file_publishes_no_snapshot(tmp_path, monk
     monkeypatch.delenv("ETL_MAX_POST_BYTES")
     assert main(["load"]) == 0  # the limit fixed: the quarantined files are tried again
     assert query(analyst_db_for(warehouse), "SELECT count(*) FROM article") == [(3,)]
+
+
+def test_a_folder_moved_inside_the_posts_folder_is_not_a_deletion(loaded):
+    """Files under a new path feed the same articles (their ids come from the names)."""
+    posts, warehouse = loaded
+    (posts / "_posts").rename(posts / "moved")
+    assert main(["load"]) == 0
+    assert live(warehouse) == ARTICLES
