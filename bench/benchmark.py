@@ -163,7 +163,7 @@ def _label(frame) -> tuple[str, str]:
     return (ours[0], ours[1] if len(ours) > 1 else "")
 
 
-def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool) -> None:
+def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool, rebuild: bool = False) -> None:
     started = time.perf_counter()
     from etl.cli.load import (
         load,  # Dagster is imported by the load, beside its plan, as in `etl load`
@@ -171,9 +171,16 @@ def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool) -> 
 
     imported = time.perf_counter()
     with StackSampler(enabled=sampled) as sampler:
-        outcome = load(posts, warehouse)
+        if rebuild:  # what `etl rebuild` runs
+            from etl.defs.materialize import run_load
+
+            outcome = RebuildOutcome(run_load(posts, warehouse, rebuild=True))
+        else:
+            outcome = load(posts, warehouse)
     finished = time.perf_counter()
     result = outcome.result
+    mentions = next((event.materialization.metadata for event in result.get_asset_materialization_events()
+                     if event.asset_key.to_user_string() == "stock_mentions"), {}) if result else {}
     files = next((
         {key: value.value for key, value in event.materialization.metadata.items() if key.startswith("files_")}
         for event in result.get_asset_materialization_events()
@@ -186,9 +193,28 @@ def child_load(posts: Path, warehouse: Path, report: Path, *, sampled: bool) -> 
         "load_seconds": finished - imported,
         "dagster_events": Counter(event.event_type_value for event in result.all_events) if result else {},
         "files": files,
+        "name_matching_seconds": mentions["name_matching_seconds"].value if "name_matching_seconds" in mentions else None,
+        "name_matching_cpu_seconds": (mentions["name_matching_cpu_seconds"].value
+                                      if "name_matching_cpu_seconds" in mentions else None),
         "time_by_function": [[outer, inner, seconds] for (outer, inner), seconds in sampler.seconds.most_common()],
         "peak_rss_mb_by_function": {outer: kb / 1024 for outer, kb in sampler.peak_rss_kb.most_common()},
     }))
+
+
+@dataclass(frozen=True)
+class _RebuildPlan:
+    files_seen: int = 0
+
+    def describe(self) -> str:
+        return "etl rebuild: every article derived again from raw_post"
+
+
+@dataclass(frozen=True)
+class RebuildOutcome:
+    """A rebuild's result in the shape of `etl.cli.load.LoadOutcome`."""
+
+    result: object
+    plan: _RebuildPlan = _RebuildPlan()
 
 
 @dataclass
@@ -209,14 +235,15 @@ class LoadRun:
         return self.report["load_seconds"]
 
 
-def run_child_load(posts: Path, warehouse: Path, corpus_size: int, scenario: str, *, sampled: bool = False) -> LoadRun:
+def run_child_load(posts: Path, warehouse: Path, corpus_size: int, scenario: str, *, sampled: bool = False,
+                   rebuild: bool = False) -> LoadRun:
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
         cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, "-m", "bench.benchmark", "--child-load", str(posts), str(warehouse), report.name,
-             *(["--sample"] if sampled else [])],
+             *(["--sample"] if sampled else []), *(["--rebuild"] if rebuild else [])],
             env=env, cwd=Path(__file__).resolve().parent.parent,
         )
         peak_pss, peak_hwm = 0, 0
@@ -355,18 +382,29 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
             f"{run.corpus_size / run.load_seconds:,.0f}", f"{run.process_seconds:.1f}", f"{run.cpu_seconds:.0f}",
             f"{max(r.peak_pss_mb for r in runs):,.0f}", f"{max(r.largest_process_peak_mb for r in runs):,.0f}",
             f"{run.load_seconds / floor:.2f}" if run.scenario == "cold" else "",
+            _name_share(run),
         ])
     for size, seconds in floors.items():
         rows.append([f"{size:,}", "floor: read + BeautifulSoup, 2 processes", "", f"{seconds:.1f}",
-                     f"{size / seconds:,.0f}", "", "", "", "", "1.00"])
+                     f"{size / seconds:,.0f}", "", "", "", "", "1.00", ""])
     out = ["## Machine", "", markdown(["", ""], [list(row) for row in machine_rows]), "", "## Loads", "",
            markdown(["posts", "load", "files stored", "load s", "posts/s", "process s", "CPU s", "peak MB (PSS, tree)",
-                     "largest process MB", "load / floor"], rows),
+                     "largest process MB", "load / floor", "name matching s (share); CPU s (share)"], rows),
            "", "_load s_: `etl.cli.load.load` in a process that has imported `etl.cli.load` (Dagster's import included: "
            "the load does it beside its plan); of a repeated load, the median run and the range; "
            "_process s_: the whole child process, Python start and imports included; _CPU s_: user + system "
            "time of that process and its workers (on 2 cores, at best half of it is wall time); memory: the "
-           "load's process and its workers, the largest of the runs."]
+           "load's process and its workers, the largest of the runs; _name matching s_: the stock_mentions "
+           "step's learning of names and matching of the dictionary (its `name_matching_seconds`), and its "
+           "share of the load; its CPU s (`name_matching_cpu_seconds`: the step's process, DuckDB's threads "
+           "and its workers), and their share of the load's _CPU s_; _rebuild_: `etl rebuild` of the "
+           "warehouse the cold load made."]
+    for size in sorted({run.corpus_size for run in loads}):
+        cold = [run for run in loads if run.corpus_size == size and run.scenario == "cold"]
+        rebuilt = [run for run in loads if run.corpus_size == size and run.scenario == "rebuild"]
+        if cold and rebuilt:
+            out.append(f"\nAt {size:,} posts, `etl rebuild` took {rebuilt[0].load_seconds / cold[0].load_seconds:.2f} "
+                       "of the cold load's time.")
     largest = max(run.corpus_size for run in loads)
     for scenario in ("unchanged", "1% changed"):
         runs = [run for run in loads if run.sampled and run.scenario == scenario and run.corpus_size == largest]
@@ -391,6 +429,14 @@ def report(loads: list[LoadRun], floors: dict[int, float], machine_rows: list[tu
     return "\n".join(out)
 
 
+def _name_share(run: LoadRun) -> str:
+    seconds, cpu = run.report.get("name_matching_seconds"), run.report.get("name_matching_cpu_seconds")
+    if seconds is None:
+        return ""
+    share = f"{seconds:.1f} ({seconds / run.load_seconds:.0%})"
+    return share + (f"; CPU {cpu:.1f} ({cpu / run.cpu_seconds:.0%})" if cpu is not None else "")
+
+
 def _largest(counts: dict[str, int], shown: int = 3) -> str:
     return ", ".join(f"{count:,} {kind}" for kind, count in Counter(counts).most_common(shown))
 
@@ -407,9 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument("--child-load", nargs=3, metavar=("POSTS", "WAREHOUSE", "REPORT"), help=argparse.SUPPRESS)
     parser.add_argument("--sample", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="after each cold load, time `etl rebuild` of the warehouse it made (row: rebuild)")
     args = parser.parse_args(argv)
     if args.child_load:
-        child_load(*map(Path, args.child_load), sampled=args.sample)
+        child_load(*map(Path, args.child_load), sampled=args.sample, rebuild=args.rebuild)
         return 0
 
     machine_rows = machine()
@@ -420,11 +468,14 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(dir=args.corpora) as scratch:
             warehouse = Path(scratch) / "warehouse.duckdb"
             def measure(scenario: str, sampled: bool = False) -> None:
-                loads.append(run_child_load(corpus, warehouse, size, scenario, sampled=sampled))
+                loads.append(run_child_load(corpus, warehouse, size, scenario, sampled=sampled,
+                                            rebuild=scenario == "rebuild"))
                 print(f"{size} {scenario}{' (sampled)' if sampled else ''}: {loads[-1].load_seconds:.1f} s",
                       file=sys.stderr, flush=True)
 
             measure("cold")
+            if args.rebuild:
+                measure("rebuild")
             for repetition in range(args.repeat):
                 measure("unchanged")
                 with bodies_edited(corpus, seed=SEED + repetition):

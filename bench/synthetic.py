@@ -17,6 +17,16 @@ when the security appears nowhere else; the auto-linked media name inside the at
 mention. Titles never carry codes, so no title-only mention exists. An article's count for a
 security is the largest over its files (media/emnews twins, `_posts`/`old_post` copies).
 
+Names without a code: beside the manifest, `names.jsonl` gives for every article the securities it
+names without a code or link anywhere (titles, plain digests, securities the auto-linker leaves
+unlinked, and sentences of the risky cases: short aliases, common-word names, A/H pairs, names inside
+longer names, legal names, research sources), each with its case and the other securities of its
+name, and the decoys: securities whose names are written only where they do not count (inside
+words, inside longer names, inside a media name). `securities.csv` is the security master, in the
+format `etl securities import` reads. These are drawn from a generator of their own, so the codes
+and markup of a corpus are those it had before names were added. `bench.name_accuracy` scores
+name matching against them.
+
 Quirk names in the manifest (per file):
   front matter: bom, blank_line_before_front_matter, title_with_quote, title_with_backslash,
     empty_title, empty_date (file named `-<id>.md`, also empty title), date_without_offset,
@@ -32,6 +42,7 @@ Run `python -m bench.synthetic --out DIR --posts N --seed S`.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
@@ -641,6 +652,187 @@ def _assign_ids(stories: list[StoryPlan], rng: random.Random) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Names without a code: what name matching must find, and the risky cases it must not get wrong
+
+NAMES_FILE = "names.jsonl"
+"""Per article, the securities named without a code or link (the ground truth of name matching)."""
+SECURITIES_FILE = "securities.csv"
+"""The security master of the made-up universe, in the format `etl securities import` reads."""
+LISTED_BROKERS = ("东岳证券", "北辰证券", "瑞丰国际证券")
+"""Listed brokers whose names are inside media names (`东岳证券报`): named as a research source they
+are mentions, inside the attribution or the media name they are not."""
+COMMON_WORD_NAMES = ("机器人", "数字经济", "氢能")
+"""Listed companies named by a common word, which the text also uses as the word."""
+LONGER_LISTED_ENDING = "精电"
+"""`<name>精电` is another listed company, whose name holds a listed name."""
+LONGER_UNLISTED_ENDINGS = ("智造有限公司", "物业服务有限公司", "新材料科技有限公司", "智造", "数科")
+"""`<name>智造有限公司`: an unlisted company whose name holds a listed name, also written bare
+(`<name>智造`, `<name>数科`), where only the word after the name tells them apart."""
+NAME_CASE_RATES = {  # the chance that a story carries a sentence of each case
+    "other_company": 0.12, "short": 0.08, "short_decoy": 0.04, "common_word": 0.03, "common_word_decoy": 0.05,
+    "a_share_of_pair": 0.03, "h_share_of_pair": 0.04, "longer_listed": 0.03, "longer_unlisted": 0.03,
+    "legal_name": 0.03, "research_source": 0.06, "research_title": 0.03,
+}
+NAME_SENTENCES = {  # {n} the name as written; the other slots take words
+    "other_company": ("{n}同日发布公告称，公司{period}营业收入同比增长{pct}。", "{n}在互动平台表示，公司{product}订单饱满。",
+                      "另据了解，{n}也在加快布局{field}业务。"),
+    "short": ("截至收盘，{n}涨{pct_small}。", "{n}午后一度涨停。", "{n}董事长在股东大会上表示，公司订单饱满。",
+              "据{n}公告，公司拟回购股份。", "同板块的{n}跌{pct_small}。", "{n}旗下子公司获得{product}订单。",
+              "{n}全年营业收入同比增长{pct}。", "龙头{n}大涨{pct_small}。"),
+    "short_decoy": ("位于{city}{n}路的{project}项目已开工。", "{n}大厦的展厅{date}起对外开放。", "{city}{n}村的合作社规模扩大。"),
+    "common_word": ("{n}公告称，公司{period}净利润同比增长{pct}。", "{n}在互动平台表示，公司订单饱满。",
+                    "{city}国资与{n}签署战略合作协议。"),
+    "common_word_decoy": {"机器人": "{city}工业机器人产量同比增长{pct}。", "数字经济": "{city}数字经济核心产业规模持续扩大。",
+                          "氢能": "{city}出台措施推动氢能产业链加快布局。"},
+    "a_share_of_pair": ("{n}公告称，公司A股{period}营业收入同比增长{pct}。",),
+    "h_share_of_pair": ("港股{n}涨{pct_small}，成交额{amount}港元。", "{n}H股午后拉升，涨幅扩大至{pct_small}。"),
+    "longer_listed": ("{n}发布公告，{period}营业收入同比增长{pct}。",),
+    "longer_unlisted": ("{n}宣布完成{amount}融资，将用于{project}项目。",),
+    "legal_name": ("{n}{date}发布公告称，公司{period}营业收入同比增长{pct}。",),
+    "research_source": ("据{n}研报，{field}行业景气度有望延续。", "{n}认为，{policy}仍有加码空间。",
+                        "{n}首席经济学家表示，{indicator}将小幅回升。"),
+    "research_title": ("{n}：{field}景气度有望延续", "{n}：{policy}仍有加码空间"),
+}
+
+
+@dataclass(frozen=True)
+class NamedSecurity:
+    secid: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class NameCast:
+    """The securities of the risky cases, added to the universe for names only (they have no code
+    written in text and no markup), and the security master that name matching is given."""
+
+    brokers: list[NamedSecurity]
+    common_words: dict[str, NamedSecurity]
+    pairs: list[tuple[Security, NamedSecurity]]
+    """An A share and the H share of the same name."""
+    longer: list[tuple[Security, NamedSecurity]]
+    """A listed company and the listed `<name>精电` whose name holds its name."""
+    short: list[tuple[Security, str]]
+    """A company and its two-character alias."""
+    plain_named: list[Security]
+    """Companies whose names can take a legal or an unlisted longer form."""
+    master: list[NamedSecurity]
+    same_name: dict[str, list[str]]
+    """secid → the other secids of the same name."""
+
+
+def build_name_cast(rng: random.Random, universe: Universe) -> NameCast:
+    """Drawn from `rng` alone, which is not the universe's, so the codes and markup of a corpus are
+    those it had before names were added."""
+    codes = {security.secid.split(".", 1)[1] for security in universe.companies + universe.boards + universe.indices}
+
+    def code(make) -> str:
+        while True:
+            value = make()
+            if value not in codes:
+                codes.add(value)
+                return value
+
+    def digits(prefix: str) -> str:
+        return code(lambda: prefix + "".join(rng.choice("0123456789") for _ in range(6 - len(prefix))))
+
+    brokers = [NamedSecurity(f"1.{digits('601')}", name) for name in LISTED_BROKERS]
+    common_words = {name: NamedSecurity(f"0.{digits('300')}", name) for name in COMMON_WORD_NAMES}
+    stocks = [s for s in universe.companies if s.secid.split(".")[0] in ("0", "1") and s.chart and len(s.name) == 4]
+    names = {s.name for s in universe.companies}
+    prefixes = Counter(name[:2] for name in names)
+    chosen = rng.sample(stocks, 26)
+
+    def hong_kong(name: str) -> NamedSecurity:
+        return NamedSecurity(f"116.{code(lambda: f'0{rng.randrange(1, 10000):04d}')}", name)
+
+    pairs = [(a, hong_kong(a.name)) for a in chosen[:6]]
+    longer = [(s, hong_kong(s.name + LONGER_LISTED_ENDING)) for s in chosen[6:10]]
+    short = [(s, s.name[:2]) for s in chosen[10:] if prefixes[s.name[:2]] == 1][:8]
+    plain_named = [s for s in stocks if not s.name.endswith(("股份", "集团", "控股"))]
+    aliases = dict((s.secid, (alias,)) for s, alias in short)
+    master = [NamedSecurity(s.secid, s.name, aliases.get(s.secid, ()))
+              for s in universe.companies + universe.indices]
+    master += brokers + list(common_words.values()) + [h for _, h in pairs] + [s for _, s in longer]
+    by_name: dict[str, list[str]] = {}
+    for entry in master:
+        by_name.setdefault(entry.name, []).append(entry.secid)
+    same_name = {secid: [other for other in secids if other != secid]
+                 for secids in by_name.values() if len(secids) > 1 for secid in secids}
+    return NameCast(brokers, common_words, pairs, longer, short, plain_named, sorted(master, key=lambda e: e.secid),
+                    same_name)
+
+
+def write_master(path: Path, master: list[NamedSecurity]) -> None:
+    """`secid,name,aliases` (aliases separated by `|`), UTF-8 with a header: `etl securities import`'s format."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("secid", "name", "aliases"))
+        writer.writerows((entry.secid, entry.name, "|".join(entry.aliases)) for entry in master)
+
+
+class _NameWriter:
+    """Sentences that name securities without a code, one case at a time, and what each names."""
+
+    def __init__(self, rng: random.Random, cast: NameCast, companies: list[Security]):
+        self.rng, self.cast, self.companies = rng, cast, companies
+        self.word = _word_maker(rng)
+
+    def _fill(self, template: str, name: str) -> str:
+        return "".join(text + (name if slot == "n" else self.word(slot) if slot else "")
+                       for text, slot in _parse(template))
+
+    def title(self) -> tuple[str, dict[str, str]] | None:
+        """A research source's title, now and then: `东岳证券：…`."""
+        if self.rng.random() >= NAME_CASE_RATES["research_title"]:
+            return None
+        broker = self.rng.choice(self.cast.brokers)
+        return self._fill(self.rng.choice(NAME_SENTENCES["research_title"]), broker.name), \
+            {broker.secid: "research_title"}
+
+    def sentences(self) -> list[tuple[str, dict[str, str], dict[str, str]]]:
+        """(text, secid → case named, secid → case of a decoy that must not count) for each case drawn."""
+        rng, cast = self.rng, self.cast
+        out = []
+        for case, rate in NAME_CASE_RATES.items():
+            if case == "research_title" or rng.random() >= rate:
+                continue
+            named: dict[str, str] = {}
+            decoy: dict[str, str] = {}
+            templates = NAME_SENTENCES[case]
+            if case == "other_company":
+                security = rng.choice(self.companies)
+                name, named[security.secid] = security.name, case
+            elif case in ("short", "short_decoy"):
+                security, name = rng.choice(cast.short)
+                (named if case == "short" else decoy)[security.secid] = case
+            elif case in ("common_word", "common_word_decoy"):
+                name = rng.choice(COMMON_WORD_NAMES)
+                (named if case == "common_word" else decoy)[cast.common_words[name].secid] = case
+                if case == "common_word_decoy":
+                    templates = (templates[name],)
+            elif case in ("a_share_of_pair", "h_share_of_pair"):
+                a_share, h_share = rng.choice(cast.pairs)
+                name = a_share.name
+                named[a_share.secid if case == "a_share_of_pair" else h_share.secid] = case
+            elif case == "longer_listed":
+                inner, outer = rng.choice(cast.longer)
+                name, named[outer.secid], decoy[inner.secid] = outer.name, case, case
+            elif case == "longer_unlisted":
+                security = rng.choice(cast.plain_named)
+                name, decoy[security.secid] = security.name + rng.choice(LONGER_UNLISTED_ENDINGS), case
+            elif case == "legal_name":
+                security = rng.choice(cast.plain_named)
+                name, named[security.secid] = security.name + "股份有限公司", case
+            else:  # research_source
+                broker = rng.choice(cast.brokers)
+                name, named[broker.secid] = broker.name, case
+            out.append((self._fill(rng.choice(templates), name), named, decoy))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Writing: the text of a story, then each of its files
 
 
@@ -655,13 +847,20 @@ class _Content:
     charted: list[str]
     html_quirks: list[str]
     link: str
+    title_named: dict[str, str] = field(default_factory=dict)
+    """Securities whose names the title writes (secid → case), codes or not; so for the digest and the HTML."""
+    digest_named: dict[str, str] = field(default_factory=dict)
+    html_named: dict[str, str] = field(default_factory=dict)
+    digest_decoys: dict[str, str] = field(default_factory=dict)
+    """Securities whose names are written inside words that do not name them (secid → case)."""
+    html_decoys: dict[str, str] = field(default_factory=dict)
 
 
 class _Author:
     """Makes up the text of stories and renders their files."""
 
-    def __init__(self, rng: random.Random, dice: _Dice, universe: Universe):
-        self.rng, self.dice, self.universe = rng, dice, universe
+    def __init__(self, rng: random.Random, dice: _Dice, universe: Universe, names: _NameWriter):
+        self.rng, self.dice, self.universe, self.names = rng, dice, universe, names
         self.word = _word_maker(rng)
         self.sentence_choices = _sentence_choices(self.word)
 
@@ -678,27 +877,53 @@ class _Author:
         self.unlinked = {security for security in self.cast if security.text_codes and rng.random() < 0.15}
         self.named: set[Security] = set()
         self.first_code_rate = 0.5 if has_html else 0.6
+        self.title_named: dict[str, str] = {}
         title = self._title(story, position)
+        research_title = self.names.title()
+        if research_title and '"' not in title and "\\" not in title:
+            title, self.title_named = research_title
         media_name = story.media[0]
+        # Sentences naming securities without a code, drawn from the names' own generator: the main
+        # one draws what it drew before names were added.
+        name_sentences = self.names.sentences()
 
         digest_counts: Counter = Counter()
         html_lines: list[str] = []
         html_counts: Counter = Counter()
         charted: list[str] = []
         html_quirks: list[str] = []
+        digest_named: dict[str, str] = {}
+        html_named: dict[str, str] = {}
+        digest_decoys: dict[str, str] = {}
+        html_decoys: dict[str, str] = {}
         if has_html:
             paragraphs = self._paragraphs()
-            digest = _plain(paragraphs[0], digest_counts) + f"（{media_name}）"
-            html_lines, charted, html_quirks = self._html(paragraphs, media_name, html_counts, position)
+            for text, named, decoys in name_sentences:
+                at = int(self.names.rng.random() * len(paragraphs))
+                paragraphs[at].append(text)
+                html_named |= named
+                html_decoys |= decoys
+                if at == 0:
+                    digest_named |= named
+                    digest_decoys |= decoys
+            digest = _plain(paragraphs[0], digest_counts, digest_named) + f"（{media_name}）"
+            html_lines, charted, html_quirks = self._html(paragraphs, media_name, html_counts, position, html_named)
         elif self.dice.roll("title_as_digest", position):
             digest = title
+            digest_named = dict(self.title_named)
         else:
-            digest = _plain(self._paragraph(_pick(rng, DIGEST_SENTENCES)), digest_counts)
+            parts = self._paragraph(_pick(rng, DIGEST_SENTENCES))
+            for text, named, decoys in name_sentences:
+                parts.append(text)
+                digest_named |= named
+                digest_decoys |= decoys
+            digest = _plain(parts, digest_counts, digest_named)
             if rng.random() < 0.5:
                 digest += rng.choice(("({})", "（{}）")).format(media_name)
         host, column = _pick(rng, EMNEWS_COLUMNS)
         link = f"<http://{host}.eastmoney.com/news/{column},{story.article_id}.html>"
-        return _Content(title, digest, digest_counts, html_lines, html_counts, charted, html_quirks, link)
+        return _Content(title, digest, digest_counts, html_lines, html_counts, charted, html_quirks, link,
+                        self.title_named, digest_named, html_named, digest_decoys, html_decoys)
 
     def _title(self, story: StoryPlan, position: int) -> str:
         rng = self.rng
@@ -710,10 +935,14 @@ class _Author:
             templates = _TITLES_WITH_COMPANY
         else:
             templates = _TITLES_GENERAL
+        def named(security: Security) -> str:
+            self.title_named.setdefault(security.secid, "name")
+            return security.name
+
         names = {
-            "N": lambda: self.cast[0].name,
+            "N": lambda: named(self.cast[0]),
             "BN": lambda: (rng.choice(self.boards) if self.boards else rng.choice(self.universe.boards)).name,
-            "IN": lambda: rng.choice(self.universe.indices).name,
+            "IN": lambda: named(rng.choice(self.universe.indices)),
         }
         word = self.word
         return "".join(text + (names[slot]() if slot in names else word(slot) if slot else "")
@@ -770,7 +999,8 @@ class _Author:
 
     # -- HTML ---------------------------------------------------------------------------------
 
-    def _html(self, paragraphs: list[list], media_name: str, counts: Counter, position: int):
+    def _html(self, paragraphs: list[list], media_name: str, counts: Counter, position: int,
+              named: dict[str, str]):
         rng = self.rng
         marked: set[Security] = set()
         keywords_linked: set[str] = set()
@@ -785,6 +1015,7 @@ class _Author:
                     out.append(part)
                 elif part[0] == MENTION:
                     security, code = part[1], part[2]
+                    named.setdefault(security.secid, "name")
                     if security in self.unlinked:
                         out.append(security.name)
                     elif security in marked:
@@ -981,13 +1212,14 @@ class _Author:
         return f"[返回{label}]({SITE}/{path})｜[返回首页]({SITE}/)"
 
 
-def _plain(parts: list, counts: Counter) -> str:
+def _plain(parts: list, counts: Counter, named: dict[str, str]) -> str:
     """Text of parts as the plain digests carry it: names with their codes, if any, and no markup."""
     out = []
     for part in parts:
         if part.__class__ is str:
             out.append(part)
         elif part[0] == MENTION:
+            named.setdefault(part[1].secid, "name")
             out.append(part[1].name)
             if part[2]:
                 out.append(part[2])
@@ -1080,13 +1312,17 @@ def generate_corpus(out_dir: Path, n_posts: int, seed: int = 0, start: date = da
     stories.sort(key=lambda story: story.published)
     _assign_ids(stories, rng)
 
-    author = _Author(rng, dice, universe)
+    names_rng = random.Random(f"names-{seed}")
+    cast = build_name_cast(names_rng, universe)
+    author = _Author(rng, dice, universe, _NameWriter(names_rng, cast, universe.companies))
     files: dict[str, dict] = {}
     articles: dict[str, dict] = {}
-    with _BatchWriter() as files_out:
+    with _BatchWriter() as files_out, open(out_dir / NAMES_FILE, "w", encoding="utf-8") as names_out:
         for position, story in enumerate(stories):
             content = author.compose(story, position)
             mentions: Counter = Counter()
+            named: dict[str, str] = {}
+            decoys: dict[str, str] = {}
             titled = False
             for plan in story.files:
                 path, data, quirks, counts = author.render_file(story, plan, content, position)
@@ -1094,15 +1330,46 @@ def generate_corpus(out_dir: Path, n_posts: int, seed: int = 0, start: date = da
                 files[path] = {"article_id": story.article_id, "layout": plan.layout, "quirks": quirks}
                 mentions |= counts  # the largest count over the article's files
                 titled = titled or "empty_title" not in quirks
+                _written_names(plan.layout, "empty_title" not in quirks, content, named, decoys)
             articles[story.article_id] = {
                 "mentions": dict(sorted(mentions.items())),
                 "title": content.title if titled else "",
                 "published_date": story.published.date().isoformat(),
             }
+            media_name = story.media[0]
+            if any(plan.layout != "plain" for plan in story.files) or media_name in content.digest:
+                # The attribution, the closing `（媒体）` or the tag writes the media name.
+                decoys |= {broker.secid: "attribution" for broker in cast.brokers if broker.name in media_name}
+            names_out.write(_names_line(story.article_id, named, decoys, mentions, cast.same_name))
 
     manifest = {"seed": seed, "n_posts": len(files), "files": dict(sorted(files.items())), "articles": articles}
     _write_manifest(out_dir / "manifest.json", manifest)
+    write_master(out_dir / SECURITIES_FILE, cast.master)
     return manifest
+
+
+def _written_names(layout: str, titled: bool, content: _Content, named: dict[str, str], decoys: dict[str, str]) -> None:
+    """Add the names one file of a story writes: its title, its digest (a plain file's text, the
+    `> ` line of an emnews HTML file; a media file has none) and its HTML."""
+    if titled:
+        named |= content.title_named
+    if layout != "media_html":
+        named |= content.digest_named
+        decoys |= content.digest_decoys
+    if layout != "plain":
+        named |= content.html_named
+        decoys |= content.html_decoys
+
+
+def _names_line(article_id: str, named: dict[str, str], decoys: dict[str, str], coded: Counter,
+                same_name: dict[str, list[str]]) -> str:
+    """The article's line of `names.jsonl`: each security named without a code or link anywhere in
+    it (boards are topics, not names), its case and the other securities of its name; and the
+    securities written only inside words that do not name them."""
+    names = {secid: {"case": case, "also": same_name.get(secid, [])}
+             for secid, case in sorted(named.items()) if secid not in coded and not secid.startswith("90.")}
+    decoys = {secid: case for secid, case in sorted(decoys.items()) if secid not in named and secid not in coded}
+    return json.dumps({"article_id": article_id, "names": names, "decoys": decoys}, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

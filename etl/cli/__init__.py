@@ -1,4 +1,5 @@
-"""The `etl` command: `etl load`, `etl sql`, `etl dictionary`; one module per command."""
+"""The `etl` command: `etl load`, `etl rebuild`, `etl securities import`, `etl sql`, `etl dictionary`;
+one module per command."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--db", help="DuckDB file to query, read-only (default: the analyst snapshot, $ETL_ANALYST_DB)")
     sql.set_defaults(handler="sql")
+    rebuild = commands.add_parser(
+        "rebuild", help="derive every article, tag, mention and security again from raw_post (no posts folder read)")
+    rebuild.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
+    rebuild.set_defaults(handler="rebuild")
+    securities = commands.add_parser("securities", help="the security master that name matching uses")
+    securities_commands = securities.add_subparsers(dest="securities_command", required=True)
+    import_command = securities_commands.add_parser(
+        "import", help="add or update security master entries from a UTF-8 CSV (header: secid, name, aliases)")
+    import_command.add_argument("file", help="CSV file: secid (or market and code), name, optional aliases "
+                                             "(separated by |) and full_name")
+    import_command.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
+    import_command.set_defaults(handler="securities")
     dictionary = commands.add_parser("dictionary", help="write docs/data-dictionary.md from the schema's comments")
     dictionary.add_argument("--out", help="file to write (default: docs/data-dictionary.md)")
     dictionary.add_argument("--check", action="store_true", help="only check: exit 1 when stale or a comment is missing")
@@ -76,8 +89,8 @@ def run() -> None:
 
 def exit_skipping_teardown(status: int) -> None:
     """End the process as `sys.exit(status)` would, less the interpreter's teardown: freeing every
-    module and object one by one takes a process that has imported Dagster about 1 s (1.4 s after a
-    load, measured), and nothing of ours needs it. What comes before the teardown still happens, in
+    module and object one by one is a noticeable share of a small load in a process that has
+    imported Dagster (docs/benchmarks.md), and nothing of ours needs it. What comes before the teardown still happens, in
     CPython's order: idle pool threads are told to stop and the threads that are not daemons are
     waited for (the old snapshot's freeing), the atexit handlers run (the Great Expectations
     helper's stop, multiprocessing's and logging's own), and the standard streams are flushed; a

@@ -54,9 +54,9 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False, allow_mass_del
         comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file, settings.max_post_bytes)
         started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
         try:
-            from etl.defs.partitions import partition_bounds
+            from etl.defs.dates import date_bounds
 
-            bounds = partition_bounds()
+            bounds = date_bounds()
             # While the folder is still being compared, import the run's definitions. Not the run's
             # instance too: on a big folder the comparison ends about when these imports do, so a
             # load with nothing to do would wait for it, and one with a run gains little.
@@ -77,7 +77,9 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False, allow_mass_del
             if started_helper:  # no run to check; a helper found running stays for the process's next
                 stop_helper()
             return LoadOutcome(plan, None)
-        return LoadOutcome(plan, run_load(posts_dir, warehouse, partitions=(plan.first, plan.last),
+        # A plan of every date is Materialize all's run: every file, no dates in the tags.
+        dates = None if plan.full_reason else (plan.first, plan.last)
+        return LoadOutcome(plan, run_load(posts_dir, warehouse, dates=dates,
                                           listing_file=listing_file if listing_file.exists() else None,
                                           hash_every_file=full, allow_mass_delete=allow_mass_delete))
 

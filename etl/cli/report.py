@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from etl.defs.materialize import refused
 from etl.cli.load import REFUSED
-from etl.defs.runs import failure_cause, user_error
+from etl.defs.materialize import refused
+from etl.defs.runs import failure_cause, failure_class, user_error
 from etl.warehouse.audit import pending_file
+from etl.warehouse.guard import LoadRefused
 from etl.warehouse.publish import table_rows
 
 
@@ -29,9 +29,8 @@ def print_load_report(outcome, warehouse: Path) -> int:
     plan, result = outcome.plan, outcome.result
     failed_steps = [event for event in result.all_events if event.is_step_failure] if result else []
     for event in failed_steps:  # the cause first, in one line, before the rest of the report
-        error = event.step_failure_data.error
-        cause = failure_cause(error)[1] if error else "failed"
-        print(f"error: step {event.step_key} failed: {cause}", file=sys.stderr, flush=True)
+        print(f"error: step {event.step_key} failed: {failure_cause(event.step_failure_data)}",
+              file=sys.stderr, flush=True)
     print(plan.describe())
     if result is None:
         counts = _table_rows(warehouse)
@@ -54,13 +53,10 @@ def print_load_report(outcome, warehouse: Path) -> int:
         )
         if built.get("files_rejected"):
             print(built["rejections"])
+    print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        for event in failed_steps:
-            if event.step_failure_data.error:
-                print(f"Details of step {event.step_key}'s failure:\n"
-                      f"{user_error(event.step_failure_data.error).to_string()}",
-                      file=sys.stderr)
+        _print_failed_steps(failed_steps)
         if pending_file(warehouse).exists():
             print(f"This run's load_run row waits in {pending_file(warehouse)} until the warehouse can be written.")
         if refused(result):
@@ -73,6 +69,44 @@ def print_load_report(outcome, warehouse: Path) -> int:
         else:
             print("Load FAILED: every batch committed before the failure stays, the analyst snapshot still "
                   "shows the last complete load, and the next etl load finishes the work.")
+        return 1
+    _print_rows(warehouse)
+    return 1 if failed_blocking else 0
+
+
+def _print_failed_steps(failed_steps) -> None:
+    """Each failed step's cause in one line; the traceback too (on stderr) when the cause is not one
+    we foresaw (no `dagster.Failure` of ours, no refusal): it is what a bug report needs."""
+    for event in failed_steps:
+        failure = event.step_failure_data
+        print(f"Step {event.step_key} failed: {failure_cause(failure)}")
+        if failure.user_failure_data is None and failure.error and failure_class(failure) != LoadRefused.__name__:
+            print(f"Traceback of step {event.step_key}'s failure:\n{user_error(failure.error).to_string()}",
+                  file=sys.stderr)
+
+
+def print_derivation(result) -> None:
+    """What the run derived again without a file changing, and why; what name matching did."""
+    built = _metadata(result, "articles")
+    if built.get("rederive_reason"):
+        print(f"Re-derived: {built['articles_rederived']} articles from raw_post ({built['rederive_reason']})")
+    names = _metadata(result, "stock_mentions")
+    if names:
+        print(f"Names: {names['articles_name_matched']} articles matched against the security dictionary "
+              f"({names['dictionary_names']} names; {names['articles_rematched']} articles re-matched for "
+              f"{names['dictionary_changed_names']} names added, changed or dropped), "
+              f"{names['name_mentions']} mentions found by name alone")
+
+
+def print_run_outcome(result, warehouse: Path) -> int:
+    """The checks, failed steps and rows of a run that is not a load of the posts folder (`etl
+    rebuild`); the exit status as `print_load_report`'s."""
+    print_derivation(result)
+    failed_blocking = _print_checks(result)
+    if not result.success:
+        _print_failed_steps([event for event in result.all_events if event.is_step_failure])
+        print("FAILED: every batch committed before the failure stays, the analyst snapshot still shows the last "
+              "complete load, and the articles still queued are derived by the next etl load or etl rebuild.")
         return 1
     _print_rows(warehouse)
     return 1 if failed_blocking else 0

@@ -12,19 +12,30 @@ from etl.defs.assets.views import analyst_views
 from etl.defs.checks import WAREHOUSE_CHECKS
 from etl.defs.jobs import LOAD_JOB_NAME
 from etl.defs.resources import warehouse_resources
+from etl.defs.runs import REDERIVE_TAG, TRIGGER_TAG
 from etl.defs.schedules import daily_newest_posts
 from etl.defs.sensors import load_run_failures, posts_folder_sensor
 
-WAREHOUSE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
+_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities, analyst_views]
 
-# The last step of every load, downstream of all the above (analyst_views when present): the
-# load_run audit row and the analysts' read-only snapshot. Keep this line after the list is complete.
-WAREHOUSE_ASSETS.append(build_analyst_snapshot(WAREHOUSE_ASSETS))
+# The last step of every load, downstream of all the above: the load_run audit row and the analysts'
+# read-only snapshot. Each asset links to the code that makes it (the views to their .sql files too).
+WAREHOUSE_ASSETS = list(dg.with_source_code_references([*_ASSETS, build_analyst_snapshot(_ASSETS)]))
 
 load_warehouse = dg.define_asset_job(
     LOAD_JOB_NAME,
     selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS),
-    description="Load posts into the warehouse: raw files → articles → tags, mentions → securities.",
+    description="Load posts into the warehouse: raw files → articles → tags, mentions → securities → views → "
+                "snapshot. Launched without tags it scans every file; the sensor, the schedule and `etl "
+                "load` tag the dates to scan (etl/dates_start, etl/dates_end).",
+)
+
+rebuild_warehouse = dg.define_asset_job(
+    "rebuild_warehouse",
+    selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS) - dg.AssetSelection.assets(raw_posts),
+    tags={TRIGGER_TAG: "rebuild", REDERIVE_TAG: "all"},
+    description="What `etl rebuild` runs: every article, tag, mention and security derived again from the "
+                "stored file versions (raw_post), the posts folder not read; then the views and the snapshot.",
 )
 
 check_warehouse = dg.define_asset_job(
@@ -36,7 +47,7 @@ check_warehouse = dg.define_asset_job(
 defs = dg.Definitions(
     assets=WAREHOUSE_ASSETS,
     asset_checks=WAREHOUSE_CHECKS,
-    jobs=[load_warehouse, check_warehouse],
+    jobs=[load_warehouse, rebuild_warehouse, check_warehouse],
     schedules=[daily_newest_posts],
     sensors=[posts_folder_sensor, load_run_failures],
     resources=warehouse_resources(),

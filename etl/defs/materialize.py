@@ -1,56 +1,54 @@
-"""One load run of the warehouse's asset graph in this process: what `etl load` runs, over the same
-assets, checks and resources as the UI, the schedule and the sensor."""
+"""One load run of the warehouse's asset graph in this process: what `etl load` and `etl rebuild`
+run, over the same assets, checks and resources as the UI, the schedule and the sensor. Without
+dates it is the run the UI's Materialize all launches: every file scanned, the whole graph, its
+checks."""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
-import warnings
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from etl.core.settings import load_settings
+from etl.defs.assets.raw_posts import raw_posts
+from etl.defs.dates import FULL_TAG, dates_tags
 from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
 from etl.defs.resources import warehouse_resources
-from etl.defs.runs import TRIGGER_TAG, failure_cause, load_run_row
+from etl.defs.runs import REDERIVE_TAG, TRIGGER_TAG, failure_class, load_run_row
 from etl.parallel import exclusive_lock
 from etl.quality.helper import start_helper
 from etl.warehouse.audit import keep_for_later
 from etl.warehouse.connection import WarehouseError, open_warehouse
 from etl.warehouse.guard import LoadRefused
-from etl.warehouse.plan import every_date
 from etl.warehouse.publish import record_load_run
 
-# Beta/preview notices are for asset authors, not for someone running a load.
-warnings.filterwarnings("ignore", category=dg.BetaWarning)
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-
-def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitions: tuple[date, date] | None = None,
-             listing_file: Path | None = None, hash_every_file: bool = False, allow_mass_delete: bool = False):
-    """Materialize the whole asset graph over the partition range `partitions` (default: every date
-    present in the posts folder or live in the warehouse), in one run. Returns the Dagster result.
-    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`);
+def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", dates: tuple[date, date] | None = None,
+             listing_file: Path | None = None, rebuild: bool = False, hash_every_file: bool = False,
+             allow_mass_delete: bool = False):
+    """Materialize the whole asset graph in one run, scanning the files of `dates` (first, last;
+    default: every file). Returns the Dagster result.
+    `listing_file`: the folder's listing as the caller just took it (`PostsFolder.listing_file`).
+    `rebuild`: `etl rebuild`, every asset but `raw_posts` (the posts folder is not read), every
+    article derived again from `raw_post` (run tag `etl/rederive=all`), trigger `rebuild`.
     `hash_every_file` (`etl load --full`), `allow_mass_delete`: see `warehouse_resources`."""
     # The run's checks need Great Expectations: its import starts now, beside the run's own start
     # (the `great_expectations` resource would start it a few seconds later).
     start_helper()
-    partitions = partitions or every_date(posts_dir, warehouse, partition_bounds(),
-                                          max_bytes=load_settings().max_post_bytes)
+    if rebuild:
+        tags = {TRIGGER_TAG: "rebuild", REDERIVE_TAG: "all"}
+    else:
+        tags = {**(dates_tags(*dates) if dates else {FULL_TAG: "true"}), TRIGGER_TAG: trigger}
     instance = _run_instance()
     if instance.is_persistent:
         _release_runs_of_dead_loads(instance)
-    with _environment({} if instance.is_persistent else {PLANNED_EVENTS_AS_RANGE: "1"}):
-        result = _materialize(posts_dir, warehouse, instance, partitions, trigger, listing_file,
-                              warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file,
-                                                  hash_every_file=hash_every_file,
-                                                  allow_mass_delete=allow_mass_delete))
+    resources = warehouse_resources(posts_dir=posts_dir, warehouse=warehouse, listing_file=listing_file,
+                                    hash_every_file=hash_every_file, allow_mass_delete=allow_mass_delete)
+    result = _materialize(instance, tags, resources, rebuild=rebuild)
     if not result.success:
         _record_failure(instance, result.run_id, warehouse, refused=refused(result))
     return result
@@ -58,8 +56,8 @@ def run_load(posts_dir: Path, warehouse: Path, *, trigger: str = "cli", partitio
 
 def refused(result) -> bool:
     """Whether the run was stopped by the guard against a vanished or broken source."""
-    return any(failure_cause(event.step_failure_data.error)[0] == LoadRefused.__name__
-               for event in result.all_events if event.is_step_failure and event.step_failure_data.error)
+    return any(failure_class(event.step_failure_data) == LoadRefused.__name__
+               for event in result.all_events if event.is_step_failure)
 
 
 PROCESS_TAG = "etl/process"
@@ -107,40 +105,17 @@ def _run_instance():
         return dg.DagsterInstance.get()
 
 
-PLANNED_EVENTS_AS_RANGE = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-"""Dagster's switch for one "materialization planned" event per asset of a range run instead of one
-per date (200 dates: about 1 s). Its cost is that a failed run's dates are not marked failed in the
-instance, which only matters to an instance that outlives the run: on for the ephemeral one."""
-
-
-@contextmanager
-def _environment(values: dict[str, str]):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _materialize(posts_dir: Path, warehouse: Path, instance: dg.DagsterInstance, partitions: tuple[date, date],
-                 trigger: str, listing_file: Path | None, resources: dict) -> dg.ExecuteInProcessResult:
+def _materialize(instance: dg.DagsterInstance, tags: dict[str, str], resources: dict, *,
+                 rebuild: bool) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],
+        # A rebuild reads raw_post, never the folder: every asset downstream of raw_posts.
+        selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw_posts) if rebuild else None,
         instance=instance,
         resources=resources,
-        tags={
-            RANGE_START_TAG: partitions[0].isoformat(),
-            RANGE_END_TAG: partitions[1].isoformat(),
-            TRIGGER_TAG: trigger,
-            PROCESS_TAG: _process(os.getpid()),
-        },
-        # Dagster logs one event per partition and asset, and a failure as a page of traceback; the
-        # report is what a person reads: a failure's cause first, in one line.
+        tags={**tags, PROCESS_TAG: _process(os.getpid())},
+        # The report is what a person reads, the cause of a failure first; Dagster's console lines
+        # would bury it under stack traces (the run's events are in the instance's log).
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         raise_on_error=False,
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from etl.core.settings import load_settings
-from etl.warehouse.connection import LOCK_WAIT_SECONDS, open_warehouse
+from etl.warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, WarehouseLockedError, open_warehouse
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every asset and check that writes the DuckDB file; the instance limits it to 1."""
@@ -33,6 +35,15 @@ class PostsFolder(dg.ConfigurableResource):
     def root(self) -> Path:
         return Path(self.path)
 
+    def checked_root(self) -> Path:
+        """The folder; a `dagster.Failure` saying so when it is not there (not: every file deleted)."""
+        root = self.root
+        if not root.is_dir():
+            problem = "is not a folder" if root.exists() else "does not exist"
+            raise dg.Failure(description=f"posts folder {root} {problem} (ETL_POSTS_DIR)",
+                             metadata={"posts_dir": dg.MetadataValue.path(str(root))})
+        return root
+
     def planned_listing(self):
         """The listing in `listing_file` as an Arrow table, or None without one."""
         if self.listing_file is None:
@@ -43,8 +54,11 @@ class PostsFolder(dg.ConfigurableResource):
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse file. `get_connection()` waits for the one writer DuckDB allows (then
-    fails naming the holder's PID) and applies the schema from `sql/schema/` first."""
+    """The DuckDB warehouse file. `get_connection()` waits for the one writer DuckDB allows and
+    applies the schema from `sql/schema/` first. When the warehouse cannot be used (locked by another
+    process, not writable, another schema's file, a full disk) the step fails with a
+    `dagster.Failure` whose description is the cause in one line (the lock holder's PID, the path),
+    the first thing the UI and `etl load` show, instead of a stack trace around it."""
 
     lock_wait_seconds: float = LOCK_WAIT_SECONDS
     max_delete_share: float = 1.0
@@ -53,8 +67,32 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        with open_warehouse(self.database, wait_seconds=self.lock_wait_seconds) as conn:
-            yield conn
+        try:
+            with open_warehouse(self.database, wait_seconds=self.lock_wait_seconds) as conn:
+                yield conn
+        except WarehouseError as exc:
+            raise self._failure(exc) from exc
+        except duckdb.IOException as exc:  # a write that failed midway: a full disk, a file system gone read-only
+            raise self._failure(exc, f"cannot write to warehouse {self.database}: {_first_line(exc)}") from exc
+
+    def _failure(self, exc: Exception, cause: str | None = None) -> dg.Failure:
+        message = str(exc)
+        metadata = {"warehouse": dg.MetadataValue.path(self.database), "error": message}
+        holder = LOCK_HOLDER.search(message)
+        if isinstance(exc, WarehouseLockedError) and holder:
+            program, pid = Path(holder.group(1)).name, int(holder.group(2))
+            metadata["lock_holder_pid"] = pid
+            cause = (f"warehouse {self.database} is locked by PID {pid} ({program}): gave up after waiting "
+                     f"{self.lock_wait_seconds:.0f}s")
+        return dg.Failure(description=cause or _first_line(exc), metadata=metadata)
+
+
+LOCK_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+"""How DuckDB names the process holding a file's lock."""
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
 
 
 class GreatExpectations(dg.ConfigurableResource):

@@ -1,4 +1,4 @@
-"""What a run is, read back from Dagster: who started it, which dates it covered, what it did."""
+"""What a run is, read back from Dagster: who started it, which dates it loaded, what it did."""
 
 from __future__ import annotations
 
@@ -7,16 +7,22 @@ from datetime import date, datetime, timezone
 import dagster as dg
 
 from etl.core.calendar import utc_now
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from etl.warehouse.publish import LoadRunRow
 
 TRIGGER_TAG = "etl/trigger"
-TRIGGERS = ("ui", "schedule", "sensor", "cli")
+TRIGGERS = ("ui", "schedule", "sensor", "cli", "rebuild")
+REDERIVE_TAG = "etl/rederive"
+"""`all` on a run makes its articles step derive every article again from raw_post (`etl rebuild`)."""
+
+
+def rederives_everything(tags) -> bool:
+    return tags.get(REDERIVE_TAG) == "all"
 
 
 def run_trigger(tags: dict) -> str:
     """What started a run: the `etl/trigger` tag the CLI, the schedule and the sensor set; a run
-    launched from the Dagster UI (or a backfill started there) has none and counts as `ui`."""
+    launched from the Dagster UI (Materialize all, the Launchpad, a re-execution) has none and
+    counts as `ui`."""
     trigger = tags.get(TRIGGER_TAG)
     if trigger in TRIGGERS:
         return trigger
@@ -27,13 +33,30 @@ def run_trigger(tags: dict) -> str:
     return "ui"
 
 
-def _partition_range(tags: dict) -> tuple[date | None, date | None]:
-    start = tags.get(RANGE_START_TAG) or tags.get("dagster/partition")
-    end = tags.get(RANGE_END_TAG) or tags.get("dagster/partition")
+def _date(value) -> date | None:
     try:
-        return (date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
-    except ValueError:
-        return None, None
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def failure_cause(failure_data) -> str:
+    """A failed step's cause in one line: the description of the `dagster.Failure` we raise where
+    the cause is known, else the innermost exception's message (not Dagster's wrapper around it)."""
+    user = getattr(failure_data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description.strip().splitlines()[0]
+    error = failure_data.error
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    first = (error.message.strip().splitlines() or [""])[0]
+    qualified = first.split(": ", 1)
+    # Dagster writes "module.Class: message"; the class name adds nothing to the message.
+    if len(qualified) == 2 and qualified[0].rsplit(".", 1)[-1] == error.cls_name:
+        return qualified[1]
+    return first or error.cls_name or "failed"
 
 
 def user_error(error):
@@ -44,15 +67,9 @@ def user_error(error):
     return error
 
 
-def failure_cause(error) -> tuple[str, str]:
-    """The exception a step failed with, as its class name and the first line of its message."""
-    error = user_error(error)
-    lines = error.message.strip().splitlines() or [""]
-    qualified = lines[0].split(": ", 1)
-    # Dagster writes "module.Class: message"; a message of its own ("Error occurred ...") has no class.
-    if len(qualified) == 2 and qualified[0].rsplit(".", 1)[-1] == error.cls_name:
-        return error.cls_name, qualified[1]
-    return error.cls_name or "", lines[0]
+def failure_class(failure_data) -> str:
+    """The class name of the exception a step failed with ("" when there is none)."""
+    return user_error(failure_data.error).cls_name or "" if failure_data.error else ""
 
 
 def _value(metadata: dict, key: str):
@@ -62,16 +79,16 @@ def _value(metadata: dict, key: str):
 
 def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, recorded_by: str,
                  finished_at: datetime | None = None) -> LoadRunRow:
-    """What a run did, read from its Dagster event log: the file counts `raw_posts` and `articles`
-    reported, the asset checks evaluated so far, and the failed steps."""
+    """What a run did, read from its Dagster event log: the file counts and the first and last post
+    dates of the files `raw_posts` scanned (whatever dates the run was asked for: a run of every date
+    holds the dates of the files there are), what `articles` rejected, the asset checks evaluated so
+    far, and the failed steps."""
     record = instance.get_run_record_by_id(run_id)
     run = record.dagster_run if record else None
     tags = dict(run.tags) if run else {}
-    start, end = _partition_range(tags)
     row = LoadRunRow(
         run_id=run_id, trigger=run_trigger(tags), status=status, recorded_by=recorded_by,
         finished_at=finished_at or utc_now(), job_name=run.job_name if run else None,
-        partition_start=start, partition_end=end,
         started_at=datetime.fromtimestamp(record.start_time, timezone.utc) if record and record.start_time else None,
     )
     materialized: dict[str, dict] = {}
@@ -91,8 +108,7 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
             check = event.asset_check_evaluation_data
             checks.append((f"{check.asset_key.to_user_string()}.{check.check_name}", check.passed))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            failures.append(f"{event.step_key}: {failure_cause(error)[1] if error else 'failed'}")
+            failures.append(f"{event.step_key}: {failure_cause(event.step_failure_data)}")
         elif not failures and event.message:
             failures.append(event.message)
     raw = materialized.get("raw_posts", {})
@@ -102,8 +118,18 @@ def load_run_row(instance: dg.DagsterInstance, run_id: str, *, status: str, reco
         row.files_changed = _value(raw, "files_changed")
         row.files_unchanged = _value(raw, "files_unchanged")
         row.files_deleted = _value(raw, "files_deleted")
+        row.partition_start = _date(_value(raw, "first_date"))
+        row.partition_end = _date(_value(raw, "last_date"))
     if "articles" in materialized:
-        row.files_rejected = _value(materialized["articles"], "files_rejected")
+        built = materialized["articles"]
+        row.files_rejected = _value(built, "files_rejected")
+        row.articles_rederived = _value(built, "articles_rederived")
+        row.rederive_reason = _value(built, "rederive_reason") or None
+    if "stock_mentions" in materialized:
+        mentions = materialized["stock_mentions"]
+        row.articles_name_matched = _value(mentions, "articles_name_matched")
+        row.name_mentions = _value(mentions, "name_mentions")
+        row.dictionary_changed_names = _value(mentions, "dictionary_changed_names")
     row.checks_passed = sum(passed for _, passed in checks)
     row.checks_failed = len(checks) - row.checks_passed
     row.failed_checks = [name for name, passed in checks if not passed]

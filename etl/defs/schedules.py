@@ -7,19 +7,19 @@ import dagster as dg
 
 from etl.core.calendar import SHANGHAI
 from etl.defs.jobs import LOAD_JOB_NAME
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_posts
+from etl.defs.dates import date_bounds, dates_tags
 from etl.defs.runs import TRIGGER_TAG
 
 NEWEST_DAYS = 2
 """Yesterday and today: yesterday's late posts and rewrites, and today's so far."""
 
 
-def newest_partitions(today: date, days: int = NEWEST_DAYS) -> tuple[str, str]:
-    """The partition range (start, end) of the `days` newest dates up to `today`, within the archive."""
-    first = date.fromisoformat(daily_posts.get_first_partition_key())
+def newest_dates(today: date, days: int = NEWEST_DAYS) -> tuple[date, date]:
+    """The `days` newest dates (start, end) up to `today`, within the archive."""
+    first = date_bounds()[0]
     end = max(today, first)
     start = max(end - timedelta(days=days - 1), first)
-    return start.isoformat(), end.isoformat()
+    return start, end
 
 
 @dg.schedule(
@@ -33,8 +33,7 @@ def newest_partitions(today: date, days: int = NEWEST_DAYS) -> tuple[str, str]:
 def daily_newest_posts(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     when = context.scheduled_execution_time or datetime.now(SHANGHAI)
     today = when.astimezone(SHANGHAI).date()
-    start, end = newest_partitions(today)
     return dg.RunRequest(
         run_key=f"daily-{today.isoformat()}",
-        tags={RANGE_START_TAG: start, RANGE_END_TAG: end, TRIGGER_TAG: "schedule"},
+        tags={**dates_tags(*newest_dates(today)), TRIGGER_TAG: "schedule"},
     )

@@ -1,12 +1,12 @@
 """Sensors: load the dates whose posts changed, and record failed loads in `load_run`.
 
 `posts_folder_sensor` stats every `*.md` file under the posts folder (no reading, except the rare
-file whose name has no date) and keeps, per daily partition, one short digest of the sorted
+file whose name has no date) and keeps, per post date, one short digest of the sorted
 (path, mtime, size) of its files. The cursor is that map of date → 16 hex digits (a few KB for
 the whole archive), never a list of files. A date whose digest differs from the cursor's, or that
 appeared or vanished, has new, changed or deleted posts: the sensor asks for one run of
-`load_warehouse` per stretch of such dates (a partition range; dates in between that hold no posts
-are bridged, so each run covers exactly the dates that changed). A quiet folder asks for nothing.
+`load_warehouse` per stretch of such dates (a date range in the run's tags; dates in between that
+hold no posts are bridged, so each run covers exactly the dates that changed). A quiet folder asks for nothing.
 """
 
 
@@ -20,7 +20,7 @@ import dagster as dg
 
 from etl.core.settings import load_settings
 from etl.defs.jobs import LOAD_JOB_NAME
-from etl.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, partition_bounds
+from etl.defs.dates import date_bounds, dates_tags
 from etl.defs.resources import PostsFolder, Warehouse
 from etl.defs.runs import TRIGGER_TAG, load_run_row
 from etl.warehouse.ingest import source_partition
@@ -28,7 +28,7 @@ from etl.warehouse.publish import record_load_run
 from etl.warehouse.sources import SourceFile, discover
 
 OUT_OF_RANGE = "other"
-"""Digest bucket of files with no date in the partition range: every run covers them."""
+"""Digest bucket of files with no date in the archive's range: every run covers them."""
 CURSOR_VERSION = 1
 SENSOR_INTERVAL_SECONDS = load_settings().sensor_interval_seconds
 
@@ -39,8 +39,8 @@ def _bucket(source: SourceFile, first: date, last: date, max_bytes: int) -> str:
 
 
 def folder_digests(posts_dir, *, max_bytes: int) -> dict[str, str]:
-    """Per partition date (ISO) a digest of the sorted (path, mtime_ns, size) of its post files."""
-    first, last = partition_bounds()
+    """Per post date (ISO) a digest of the sorted (path, mtime_ns, size) of its post files."""
+    first, last = date_bounds()
     hashes: dict[str, hashlib.blake2b] = defaultdict(lambda: hashlib.blake2b(digest_size=8))
     for source in discover(posts_dir):  # sorted by path: the digest does not depend on walk order
         try:
@@ -55,8 +55,8 @@ def folder_digests(posts_dir, *, max_bytes: int) -> dict[str, str]:
 def changed_ranges(previous: dict[str, str], current: dict[str, str]) -> list[tuple[str, str]]:
     """Inclusive (start, end) date ranges covering every date whose digest changed, appeared or
     vanished. Two changed dates share a range when no date between them holds posts that did not
-    change; the out-of-range bucket maps to the last partition (every run covers those files)."""
-    _, last = partition_bounds()
+    change; the out-of-range bucket maps to today (every run covers those files)."""
+    _, last = date_bounds()
     touched = {day for day in previous.keys() | current.keys() if previous.get(day) != current.get(day)}
     if OUT_OF_RANGE in touched:
         touched.discard(OUT_OF_RANGE)
@@ -117,7 +117,7 @@ def posts_folder_sensor(context: dg.SensorEvaluationContext, posts: PostsFolder)
     requests = [
         dg.RunRequest(
             run_key=_run_key(seq, start, end, current),
-            tags={RANGE_START_TAG: start, RANGE_END_TAG: end, TRIGGER_TAG: "sensor"},
+            tags={**dates_tags(start, end), TRIGGER_TAG: "sensor"},
         )
         for start, end in ranges
     ]

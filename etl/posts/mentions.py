@@ -52,11 +52,18 @@ _CODE_IN_PARENS = re.compile(
 #   cuts where the name so far starts when two or more characters are left, and inside the name only
 #   when three or more are left (`有研稀土为有研新材` gives `有研新材`, `恒为科技` stays whole);
 # - a lead-in word that also begins names (`和邦生物`, `向日葵`, `是德科技`, `龙头股份`) never cuts
-#   where the name so far starts, only inside it.
-_LEAD_IN_WORDS = ("其中", "首予", "给予", "维持", "下调", "上调", "调升", "调降", "重申", "预计", "首选", "包括",
-                  "以及", "龙头", "旗下", "子公司", "股东", "记者")
-_LEAD_IN_CHARS = frozenset("将为予及和与从对列把据称是在向由被令使让获")
+#   where the name so far starts, only inside it;
+# - a market's name (`港股`, `A股`) cuts only where the name so far starts: fund names hold them
+#   (`恒生港股通ETF`).
+# Longer words are tried first (`龙头股` before `龙头`). Words that stand inside names (`显示` in
+# `某某显示科技`, `如` in `如意集团`) are not lead-in words.
+_LEAD_IN_WORDS = tuple(sorted(("其中", "首予", "给予", "维持", "下调", "上调", "调升", "调降", "重申", "预计", "首选", "包括", "以及", "龙头",
+                              "旗下", "子公司", "股东", "记者", "据悉", "此外", "另外", "同时", "随后", "此前", "目前", "今日", "昨日", "盘中",
+                              "午后", "早盘", "尾盘", "例如", "比如", "个股方面", "公告显示", "龙头股", "受益股", "标的", "合计", "港股", "美股",
+                              "A股", "H股"), key=len, reverse=True))
+_LEAD_IN_CHARS = frozenset("将为予及和与从对列把据称是在向由被令使让获而但的")
 _NAME_INITIALS = frozenset(("和", "向", "是", "龙头"))
+_MARKET_WORDS = frozenset(("港股", "美股", "A股", "H股"))
 
 
 @dataclass
@@ -233,7 +240,7 @@ def _cuts(word: str, *, at_start: bool, left: int) -> bool:
     """Whether a lead-in word ends the words before the name, `left` characters before the code."""
     if at_start:
         return left >= 2 and word not in _NAME_INITIALS
-    return left >= (2 if len(word) > 1 else 3)
+    return word not in _MARKET_WORDS and left >= (2 if len(word) > 1 else 3)
 
 
 def _unescape(text: str) -> str:

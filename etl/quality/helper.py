@@ -19,6 +19,7 @@ import atexit
 import importlib
 import logging
 import os
+import signal
 import threading
 from collections.abc import Mapping
 from datetime import date
@@ -41,6 +42,13 @@ load leaves of the cores, and a load with nothing to check is not slowed by it."
 def _serve(requests) -> None:
     """The helper: import Great Expectations, then validate the batches `(asset, frames, today, names)`
     that come down the pipe and send back the outcomes, until the pipe closes."""
+    # Forked from a Dagster run, the helper inherits the run's handler of SIGINT and SIGTERM, which
+    # raises Dagster's interruption error: a 20-line traceback whenever the run's process ends
+    # (multiprocessing terminates its daemon children with SIGTERM) or Ctrl-C reaches the process
+    # group. The helper holds nothing to save: SIGTERM ends it quietly, and an interrupt is for the
+    # run, which then closes the pipe.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # On a thread of its own: Linux keeps a nice value per thread, and only the import is to be slow.
     in_background(_import_great_expectations, name="etl import great_expectations").result()
     from etl.quality.validate import validate_asset

@@ -17,12 +17,13 @@ LOCK_WAIT_SECONDS = DEFAULT_LOCK_WAIT_SECONDS
 MEMORY_LIMIT = "512MB"
 """DuckDB's own memory (cache, sorts, copies): left at its default (80% of RAM) it keeps the tables
 it has touched in memory, so a load's footprint would grow with the warehouse; beyond this it
-evicts or spills to `<warehouse>.tmp`. Measured at 100k posts: no slower, 1 GB less at the peak."""
+evicts or spills to `<warehouse>.tmp`. At 100k posts this was no slower and lowered the peak
+(docs/benchmarks.md)."""
 WAL_AUTOCHECKPOINT = "256MB"
 """How much write-ahead log makes DuckDB checkpoint at a commit (default 16 MB). A cold load commits
-about 800 MB in batches, and each checkpoint rewrites the tables' last, growing row groups: at the
-default, 100k posts' batches spent 11 s in commits, at 256 MB 4 s plus 3 s for the last checkpoint
-(same peak memory). Small loads checkpoint when they close the connection, as before."""
+hundreds of MB in batches, and each checkpoint rewrites the tables' last, growing row groups: at
+the default a cold load spends most of its commit time in those rewrites, at 256 MB far less, with
+the same peak memory. Small loads checkpoint when they close the connection, as before."""
 
 
 class WarehouseError(RuntimeError):
@@ -50,7 +51,7 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
     while True:
         try:
             # duckdb's own (2.0) file format: in the 1.5 format every checkpoint rewrites the whole
-            # primary-key indexes (3 s for 1,000 new articles at 100k, against 0.05 s).
+            # primary-key indexes, so a small load into a big warehouse pays for the whole index.
             conn = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT, "wal_autocheckpoint": WAL_AUTOCHECKPOINT})
             break
         except duckdb.IOException as exc:

@@ -66,7 +66,7 @@ def classify_files(conn, listing: pa.Table, *, trust_stamps: bool) -> tuple[list
     read-only connection, and the scan's), leaving the result in the temporary table `scan_plan`
     for `record_scan`. Returns the paths to read or mark vanished, in path order,
     and how many untouched files there are per stored partition date."""
-    with _registered(conn, {"listing": listing}):
+    with registered(conn, {"listing": listing}):
         conn.execute(f"CREATE OR REPLACE TEMP TABLE scan_plan AS {read_sql('load/classify_files.sql')}",
                      {"trust_stamps": trust_stamps})
     entries = [ScanEntry(*row) for row in conn.execute(
@@ -79,7 +79,7 @@ def classify_files(conn, listing: pa.Table, *, trust_stamps: bool) -> tuple[list
 
 def store_versions(conn, incoming: list[IncomingVersion], *, run_id: str, now: datetime) -> None:
     """Store one batch of new and changed versions and queue their articles, in one transaction."""
-    with _registered(conn, {"incoming": arrow_of(incoming, INCOMING_SCHEMA)}), transaction(conn):
+    with registered(conn, {"incoming": arrow_of(incoming, INCOMING_SCHEMA)}), transaction(conn):
         run_script(conn, "load/store_versions.sql", {"now": now, "run_id": run_id})
 
 
@@ -110,7 +110,7 @@ def record_scan(conn, *, covered_dates: list[date | None], seen: SeenFiles, vani
         "seen": pa.table({name: getattr(seen, name) for name in SEEN_SCHEMA.names}, schema=SEEN_SCHEMA),
         "vanished": pa.table({"post_path": pa.array(vanished, pa.string())}),
     }
-    with _registered(conn, relations), transaction(conn):
+    with registered(conn, relations), transaction(conn):
         run_script(conn, "load/record_scan.sql", {"now": now})
 
 
@@ -132,7 +132,7 @@ def pending_sources(conn, first: str, last: str) -> list[SourceText]:
     ]
 
 
-_ARROW_TYPES = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), date: pa.date32(),
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), float: pa.float64(), date: pa.date32(),
                 datetime: pa.timestamp("us", tz="UTC"), "int32": pa.int32(), "large_string": pa.large_string()}
 
 
@@ -212,7 +212,7 @@ def replace_articles(conn, built: ArticleTables, pending: list[str], now: dateti
         "new_rejection": built.rejections,
         "pending_batch": pa.table({"article_id": pa.array(pending, pa.string())}),
     }
-    with _registered(conn, relations), transaction(conn):
+    with registered(conn, relations), transaction(conn):
         run_script(conn, "load/replace_articles.sql", {"now": now})
 
 
@@ -230,14 +230,14 @@ def rebuild_securities(conn) -> int:
     facts = conn.sql(read_sql("load/security_facts.sql")).to_arrow_table()
     exchanges = [markets.exchange(m, c) for m, c in zip(facts["market_id"].to_pylist(), facts["code"].to_pylist())]
     table = facts.append_column("exchange", pa.array(exchanges, pa.string()))
-    with _registered(conn, {"security_facts": table}), transaction(conn):
+    with registered(conn, {"security_facts": table}), transaction(conn):
         conn.execute("DELETE FROM security")
         conn.execute("INSERT INTO security BY NAME SELECT * FROM security_facts")
     return table.num_rows
 
 
 @contextmanager
-def _registered(conn, relations: dict[str, pa.Table]):
+def registered(conn, relations: dict[str, pa.Table]):
     for name, table in relations.items():
         conn.register(name, table)
     try:

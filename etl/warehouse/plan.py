@@ -21,7 +21,9 @@ import duckdb
 import pyarrow as pa
 
 from etl.warehouse import guard, loads
+from etl.posts.version import rules_version
 from etl.warehouse.audit import pending_file
+from etl.warehouse.derivation import rules_change
 from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sources import SourceFile, discover, read_file
 from etl.warehouse.sql import read_sql
@@ -29,7 +31,7 @@ from etl.warehouse.sql import read_sql
 SAME_BYTES_MAX_FILES = 5_000
 SAME_BYTES_MAX_BYTES = 64 * 2**20
 """How much the plan reads to tell a touched or unstamped file from a changed one (posts are a few
-KB: 5,000 of them take about 0.2 s). Beyond that (a checkout, a warehouse from before the stamps)
+KB, so this bound keeps the plan quick). Beyond that (a checkout, a warehouse from before the stamps)
 they are all left to the run, which reads them on its workers and keeps their new stamps."""
 
 
@@ -41,7 +43,7 @@ class LoadPlan:
     """Files to load: new, changed or vanished (every file when `full_reason` is set)."""
     first: date | None
     last: date | None
-    """The run's partition range; both None when there is nothing to load."""
+    """The run's first and last post dates; both None when there is nothing to load."""
     full_reason: str | None = None
     """Why every date is loaded whatever the stamps say."""
 
@@ -54,9 +56,9 @@ class LoadPlan:
             return f"Nothing to load: all {self.files_seen} files as last loaded (path, size and mtime)."
         dates = f"{self.first}..{self.last}"
         if self.full_reason:
-            return f"Partitions {dates}, every date: {self.full_reason}."
+            return f"Dates {dates}, every date: {self.full_reason}."
         files = "1 file" if self.files_to_scan == 1 else f"{self.files_to_scan} files"
-        return f"Partitions {dates}: {files} new, changed or deleted since the last load."
+        return f"Dates {dates}: {files} new, changed or deleted since the last load."
 
 
 def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
@@ -76,8 +78,8 @@ def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
 
 @dataclass(frozen=True)
 class FolderComparison:
-    """The folder against the warehouse, before the partition bounds are applied: they come from
-    Dagster's partitions definition, which a planning process need not import
+    """The folder against the warehouse, before the date bounds are applied (`etl.defs.dates`),
+    which a planning process need not import
     (`FolderComparison.plan` makes the `LoadPlan`)."""
 
     files_seen: int
@@ -95,7 +97,7 @@ class FolderComparison:
     warehouse, a full load, a load that did not finish: every date is loaded anyway)."""
 
     def plan(self, bounds: tuple[date, date]) -> LoadPlan:
-        """The run over `bounds` (the first and last partitions that exist), or none."""
+        """The run over `bounds` (the first and last dates a post can have), or none."""
         if not self.full_reason and not self.files_to_scan:
             return LoadPlan(self.files_seen, 0, None, None)
         first, last = _range(self.days, bounds)
@@ -114,6 +116,8 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
             full_reason = "a new warehouse"
         elif not snapshot_is_current(warehouse, snapshot):
             full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+        else:
+            full_reason = _rules_changed(warehouse)
     listing = None
     if not full_reason:
         listing = listing_of(sources)
@@ -143,13 +147,21 @@ def _deletions(warehouse: Path, sources: list[SourceFile]) -> guard.Deletions | 
         return None
 
 
+def _rules_changed(warehouse: Path) -> str | None:
+    """Why every date is loaded when the warehouse's rows were derived by other extraction rules (the
+    run's articles step derives every article again); None when they were not."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            change = rules_change(conn)
+    except duckdb.CatalogException:  # a warehouse from before extraction_state
+        change = (None, rules_version())
+    except duckdb.Error:
+        return None  # a writer holds the file: the run sorts it out
+    return f"the extraction rules changed ({change[0] or 'none recorded'} -> {change[1]})" if change else None
+
+
 def _distinct(days: list[date | None]) -> tuple[date, ...]:
     return tuple(sorted({day for day in days if day}))
-
-
-def every_date(posts_dir: Path, warehouse: Path, bounds: tuple[date, date], *, max_bytes: int) -> tuple[date, date]:
-    """The partition range of a full load: every date present in the folder or live in the warehouse."""
-    return _range(_every_day(discover(posts_dir), warehouse, max_bytes), bounds)
 
 
 def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> list[date | None]:
@@ -160,7 +172,7 @@ def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> li
 
 def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
     first, last = bounds
-    # A file with no date in the partition range is scanned by every run: any range will do.
+    # A file with no date in the archive's range is scanned by every run: any range will do.
     in_range = [day for day in days if day and first <= day <= last] or [last]
     return min(in_range), max(in_range)
 

@@ -40,6 +40,11 @@ class LoadRunRow:
     checks_failed: int | None = None
     failed_checks: list[str] = field(default_factory=list)
     error: str | None = None
+    articles_rederived: int | None = None
+    rederive_reason: str | None = None
+    articles_name_matched: int | None = None
+    name_mentions: int | None = None
+    dictionary_changed_names: int | None = None
 
 
 def table_rows(conn) -> dict[str, int]:
@@ -78,9 +83,9 @@ def publish_snapshot(conn, target: Path, *, storage_version: str | None = None) 
     warehouse while it is copied and no second publisher writes the same temporary file.
 
     In the warehouse's own format (`storage_version` None, or the one the warehouse has) the
-    warehouse is checkpointed and its file copied: 0.3 to 1.1 s for 460 MB. Another format
-    (`v1.5.0`, for the duckdb 1.5 CLI) is written table by table with `COPY FROM DATABASE`: 8 s
-    for 400 MB."""
+    warehouse is checkpointed and its file copied, the cheapest way (docs/benchmarks.md). Another
+    format (`v1.5.0`, for the duckdb 1.5 CLI) is written table by table with `COPY FROM DATABASE`,
+    which rewrites every row and so costs far more."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")

@@ -1,5 +1,5 @@
 -- Which version of sql/schema/ the warehouse has: opening a warehouse whose fingerprint matches
--- skips re-running every file (about 0.1 s and a write per open, a dozen opens per load).
+-- skips re-running every file (a write per open, and a load opens the warehouse a dozen times).
 CREATE TABLE IF NOT EXISTS schema_state (
     singleton       BOOLEAN     NOT NULL PRIMARY KEY DEFAULT true CHECK (singleton),
     fingerprint     VARCHAR     NOT NULL,

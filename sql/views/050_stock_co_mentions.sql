@@ -1,9 +1,10 @@
 -- One row per pair of securities mentioned in the same article, over all dates: how many articles
 -- mention both. Each pair appears once, with secid_a < secid_b (text order); boards, funds and
 -- indices pair like stocks (filter on security_type_a/_b). Articles deleted from the source
--- (article.deleted_from_source) are left out; undated articles count. So are articles that mention
--- more than 100 securities (a list of index members, a market table): pairs grow with the square of
--- the mentions (10,000 codes in one post make 50 million), and such a list says nothing about pairs.
+-- (article.deleted_from_source) are left out; undated articles count. A security named without a
+-- code pairs like any other; coded_articles counts the articles that give both with a code or markup.
+-- Articles that mention more than 100 securities (a list of index members, a market table) are left
+-- out: pairs grow with the square of the mentions, and such a list says nothing about pairs.
 CREATE OR REPLACE VIEW stock_co_mentions AS
 WITH listed AS (
     SELECT *
@@ -17,6 +18,7 @@ SELECT a.secid AS secid_a,
        sb.name AS name_b,
        b.security_type AS security_type_b,
        count(*) AS articles,
+       count(*) FILTER (WHERE a.sources <> ['name'] AND b.sources <> ['name']) AS coded_articles,
        min(art.published_date) AS first_date,
        max(art.published_date) AS last_date
 FROM listed AS a
@@ -37,3 +39,4 @@ COMMENT ON COLUMN stock_co_mentions.security_type_b IS 'Type of secid_b.';
 COMMENT ON COLUMN stock_co_mentions.articles IS 'Articles that mention both securities.';
 COMMENT ON COLUMN stock_co_mentions.first_date IS 'Publication date of the earliest such article (NULL when none is dated).';
 COMMENT ON COLUMN stock_co_mentions.last_date IS 'Publication date of the latest such article.';
+COMMENT ON COLUMN stock_co_mentions.coded_articles IS 'Of those articles, the ones that give both securities with a code or EastMoney markup (neither by name alone).';

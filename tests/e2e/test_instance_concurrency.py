@@ -52,8 +52,7 @@ while not os.path.exists(sys.argv[3]):  # both runs start at the same moment, wh
 result = dg.materialize(
     [by_name["raw_posts"], by_name["articles"], by_name["analyst_snapshot"]],
     instance=instance,
-    tags={"dagster/asset_partition_range_start": "2021-12-31", "dagster/asset_partition_range_end": "2022-01-03",
-          "etl/trigger": "cli"},
+    tags={"etl/dates_start": "2021-12-31", "etl/dates_end": "2022-01-03", "etl/trigger": "cli"},
     resources={"posts": PostsFolder(path=sys.argv[1], max_post_bytes=1 << 20, workers=1),
                "duckdb": Warehouse(database=sys.argv[2])},
     raise_on_error=False,

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from etl.core.settings import analyst_db_for
-from etl.defs.assets.snapshot import ANALYST_VIEWS, SECURITIES, build_analyst_snapshot
+from etl.defs.assets.snapshot import build_analyst_snapshot
 from etl.defs.materialize import run_load
 from tests.e2e.posts_factory import emnews_post, sample_folder, write
 
@@ -142,7 +142,7 @@ def test_failed_run_is_recorded_by_the_failure_sensor(tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        WAREHOUSE_ASSETS, instance=instance, raise_on_error=False, partition_key="2022-01-01",
+        WAREHOUSE_ASSETS, instance=instance, raise_on_error=False,
         tags={"etl/trigger": "schedule"},
         resources={"posts": PostsFolder(path=str(tmp_path / "missing"), max_post_bytes=1, workers=1),
                    "duckdb": Warehouse(database=str(warehouse))},
@@ -154,9 +154,10 @@ def test_failed_run_is_recorded_by_the_failure_sensor(tmp_path, monkeypatch):
         dagster_run=result.dagster_run, resources={"duckdb": Warehouse(database=str(warehouse))},
     ).for_run_failure()
     load_run_failures(context)
-    rows = read(warehouse, "SELECT run_id, trigger, status, recorded_by, files_seen, partition_start::VARCHAR, "
-                           "error LIKE '%raw_posts%' FROM load_run")
-    assert rows == [(result.run_id, "schedule", "failure", "load_run_failures", None, "2022-01-01", True)]
+    rows = read(warehouse, "SELECT run_id, trigger, status, recorded_by, files_seen, partition_start, error FROM load_run")
+    # The cause first: the step and what is wrong, not Dagster's wrapper around it.
+    assert rows == [(result.run_id, "schedule", "failure", "load_run_failures", None, None,
+                     f"raw_posts: posts folder {tmp_path / 'missing'} does not exist (ETL_POSTS_DIR)")]
     assert not analyst_db_for(warehouse).exists()  # nothing published from a failed load
 
 
@@ -164,34 +165,35 @@ def _names(asset: dg.AssetsDefinition) -> set[str]:
     return {key.to_user_string() for key in asset.dependency_keys}
 
 
-def test_snapshot_depends_on_analyst_views_when_present_else_on_securities():
+def test_snapshot_hangs_off_the_assets_nothing_else_reads():
     from etl.defs.assets.articles import article_tags, articles
     from etl.defs.assets.mentions import securities, stock_mentions
     from etl.defs.assets.raw_posts import raw_posts
 
     core = [raw_posts, articles, article_tags, stock_mentions, securities]
-    without = build_analyst_snapshot(core)
-    assert SECURITIES.to_user_string() in _names(without) and "analyst_views" not in _names(without)
-    assert "article_tags" in _names(without)  # a sibling of securities: published before the copy
+    # Without views: the two branches' ends, one edge each (raw_posts and articles are upstream of them).
+    assert _names(build_analyst_snapshot(core)) == {"article_tags", "securities"}
 
-    @dg.asset(name="analyst_views", deps=[securities])
-    def analyst_views() -> None: ...
+    @dg.asset(name="a_view", deps=[securities, article_tags])
+    def a_view() -> None: ...
 
-    with_views = build_analyst_snapshot([*core, analyst_views])
-    assert ANALYST_VIEWS.to_user_string() in _names(with_views)
+    with_view = build_analyst_snapshot([*core, a_view])
+    assert _names(with_view) == {"a_view"}
     from etl.defs.resources import warehouse_resources
 
     dg.Definitions.validate_loadable(
-        dg.Definitions(assets=[*core, analyst_views, with_views], resources=warehouse_resources()))
+        dg.Definitions(assets=[*core, a_view, with_view], resources=warehouse_resources()))
 
 
-def test_definitions_put_the_snapshot_last():
-    from etl.defs.definitions import WAREHOUSE_ASSETS
+def test_definitions_put_the_snapshot_last_downstream_of_everything():
+    from etl.defs.definitions import defs
 
-    snapshot = WAREHOUSE_ASSETS[-1]
-    assert snapshot.key == dg.AssetKey("analyst_snapshot")
-    others = {key for asset in WAREHOUSE_ASSETS[:-1] for key in asset.keys}
-    assert others <= set(snapshot.dependency_keys)
+    graph = defs.resolve_asset_graph()
+    snapshot = dg.AssetKey("analyst_snapshot")
+    assert graph.get(snapshot).child_keys == set()
+    assert graph.get_ancestor_asset_keys(snapshot) == set(graph.get_all_asset_keys()) - {snapshot}
+    # No fan: the snapshot's edges come only from assets nothing else reads.
+    assert all(graph.get(parent).child_keys == {snapshot} for parent in graph.get(snapshot).parent_keys)
 
 
 def duckdb_15_cli() -> str | None:

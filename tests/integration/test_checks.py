@@ -20,17 +20,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl.core.settings import DEFAULT_MAX_POST_BYTES
 from etl.defs.assets.articles import article_tags, articles
 from etl.defs.assets.mentions import securities, stock_mentions
 from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.checks import QUALITY_CHECKS
-from etl.defs.partitions import partition_bounds
 from etl.defs.resources import GreatExpectations, PostsFolder, Warehouse
 from etl.quality.suites import ERROR, SUITES, WARN, checks_for, suites_for
 from etl.quality.validate import run_asset_checks, validate_frames
 from etl.warehouse.connection import open_warehouse
-from etl.warehouse.plan import every_date
 
 PLAIN_ID = "202112099990000001"
 EMNEWS_ID = "202201109990000002"
@@ -107,6 +104,8 @@ tags: 东财滚动新闻
 
 <http://finance.eastmoney.com/a/202201119990000004.html>"""
 
+CODED_COLUMNS = "(article_id, secid, market_id, code, name, security_type, mention_count, sources)"
+"""The columns of a code or markup mention (name matching fills the others)."""
 CORE_ASSETS = [raw_posts, articles, article_tags, stock_mentions, securities]
 DOWNSTREAM_OF_ARTICLES = {"article_tags", "stock_mentions", "securities"}
 
@@ -120,8 +119,7 @@ def write_posts(root: Path, files: dict[str, str]) -> Path:
 
 
 def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    """One run over the range of partitions present in the posts, as `etl load` does it."""
-    first, last = every_date(posts, warehouse, partition_bounds(), max_bytes=DEFAULT_MAX_POST_BYTES)
+    """One run over every file, as `etl load --full` and the UI's Materialize all run it."""
     return dg.materialize(
         [*CORE_ASSETS, *QUALITY_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),
@@ -131,8 +129,6 @@ def materialize(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
             # In this process, so that the test below can see whether Great Expectations was imported.
             "great_expectations": GreatExpectations(helper_process=False),
         },
-        tags={"dagster/asset_partition_range_start": first.isoformat(),
-              "dagster/asset_partition_range_end": last.isoformat()},
         raise_on_error=False,
     )
 
@@ -256,8 +252,8 @@ def test_warnings_are_reported_but_do_not_stop_the_load(tmp_path: Path):
 def test_failing_blocking_check_on_mentions_stops_securities(loaded: Path, clean_posts: Path):
     # A mention whose article does not exist: the stock_mentions suite must refuse to go on.
     with duckdb.connect(str(loaded)) as conn:
-        conn.execute("INSERT INTO stock_mention VALUES ('999999999999999999', '1.600519', 1, '600519', NULL, "
-                     "'stock', 1, ['text'])")
+        conn.execute(f"INSERT INTO stock_mention {CODED_COLUMNS} VALUES ('999999999999999999', '1.600519', 1, "
+                     "'600519', NULL, 'stock', 1, ['text'])")
     write_posts(clean_posts, {"_posts/2022-01-11-202201119990000005.md": EMNEWS.replace("13:30", "14:30")})
     result = materialize(clean_posts, loaded)
 
@@ -360,8 +356,8 @@ def test_a_failed_blocking_check_fails_again_until_fixed_then_an_unchanged_load_
 
 def test_bad_mentions_fail_the_right_checks(unchecked: Path):
     with open_warehouse(unchecked) as conn:
-        conn.execute("""
-            INSERT INTO stock_mention VALUES
+        conn.execute(f"""
+            INSERT INTO stock_mention {CODED_COLUMNS} VALUES
                 (?, '155.ABC', 155, 'ABC', 'unknown market', 'stock', 2, ['keytip']),
                 (?, 'nw-600000', 1, '600000', NULL, 'stock', 1, ['text']),
                 (?, '0.000651', 0, '000651', NULL, 'stock', 0, ['text']),

@@ -46,9 +46,7 @@ def resources(posts: Path, warehouse: Path) -> dict:
 def load_with_quarantine_check(posts: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
     """A load as `materialize` runs it, with the quarantine check beside the suites."""
     return dg.materialize([*CORE_ASSETS, *WAREHOUSE_CHECKS], instance=dg.DagsterInstance.ephemeral(),
-                          resources=resources(posts, warehouse), raise_on_error=False,
-                          tags={"dagster/asset_partition_range_start": "2021-12-01",
-                                "dagster/asset_partition_range_end": "2022-12-31"})
+                          resources=resources(posts, warehouse), raise_on_error=False)
 
 
 def run_checks_only(posts: Path, warehouse: Path, selection) -> dg.ExecuteInProcessResult:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from etl.core.settings import analyst_db_for
 from etl.defs.materialize import run_load
-from etl.defs.partitions import partition_bounds
+from etl.defs.dates import date_bounds
 from etl.warehouse.plan import compare_folder
 from tests.conftest import PLAIN_ID, SMALL_CORPUS, TWIN_ID, query, write_posts
 from tests.unit.html_samples import PLAIN_FRONT, post
@@ -167,11 +167,11 @@ def test_files_that_must_not_be_read_are_quarantined_unread(small_corpus, tmp_pa
         assert query(warehouse, "SELECT count(*) FROM article WHERE article_id = '202202039999000202'") == [(1,)]
         assert query(warehouse, "SELECT count(*) FROM article") == [(5,)]
     # Stored unread, they are no change for the next plan: it has nothing to do.
-    plan = compare_folder(small_corpus, warehouse, analyst_db_for(warehouse), max_bytes=4096).plan(partition_bounds())
+    plan = compare_folder(small_corpus, warehouse, analyst_db_for(warehouse), max_bytes=4096).plan(date_bounds())
     assert plan.up_to_date
     monkeypatch.setenv("ETL_MAX_POST_BYTES", "100000")  # raised: the big file is read and loads
     assert compare_folder(small_corpus, warehouse, analyst_db_for(warehouse), max_bytes=100000) \
-        .plan(partition_bounds()).files_to_scan == 1
+        .plan(date_bounds()).files_to_scan == 1
     assert run_load(small_corpus, warehouse).success
     assert query(warehouse, "SELECT count(*) FROM rejected_post") == [(2,)]
     assert query(warehouse, "SELECT count(*) FROM article WHERE article_id = '202202039999000203'") == [(1,)]

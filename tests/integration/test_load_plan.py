@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from etl.cli.load import load
 from etl.core.settings import DEFAULT_MAX_POST_BYTES, analyst_db_for
-from etl.defs.partitions import partition_bounds
+from etl.defs.dates import date_bounds
 from etl.warehouse.connection import open_warehouse
 from etl.warehouse.plan import compare_folder
 from etl.warehouse.sources import discover
@@ -30,7 +29,7 @@ from tests.conftest import (
 
 def _plan(posts, warehouse, **options):
     return compare_folder(posts, warehouse, analyst_db_for(warehouse), max_bytes=DEFAULT_MAX_POST_BYTES,
-                          **options).plan(partition_bounds())
+                          **options).plan(date_bounds())
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +238,7 @@ def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster
     small_corpus, warehouse = loaded
     _edit(small_corpus / f"_posts/2022-01-21-{TWIN_ID}.md", "储能业务增长", "储能业务翻番")
     report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)
-    assert "Partitions 2022-01-21..2022-01-21: 1 file new, changed or deleted since the last load." in report
+    assert "Dates 2022-01-21..2022-01-21: 1 file new, changed or deleted since the last load." in report
     assert record == "forked: ['_compare_and_keep_listing'] run given the child's listing: [True] exit: 0"
     assert query(warehouse, "SELECT title FROM article WHERE article_id = ?", [TWIN_ID]) == [("远航科技：储能业务翻番",)]
     report, record = _etl_load_in_a_fresh_process(small_corpus, warehouse)
@@ -250,10 +249,12 @@ def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster
 def test_a_comparison_that_fails_in_the_child_fails_the_load_with_the_childs_error(tmp_path):
     # `etl load` checks the folder first; `etl.cli.load.load` called as a library does not.
     missing = tmp_path / "no-such-folder"
+    scratch = tmp_path / "tmp"  # its own temporary folder: other loads on this machine use the shared one
+    scratch.mkdir()
     script = "import sys; from pathlib import Path; from etl.cli.load import load; load(Path(sys.argv[1]), Path(sys.argv[2]))"
     done = subprocess.run([sys.executable, "-c", script, str(missing), str(tmp_path / "w.duckdb")],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == 1
     assert f"FileNotFoundError: posts folder {missing} does not exist" in done.stderr
     assert "in the forked process:" in done.stderr  # the child's traceback, attached
-    assert not list(Path(tempfile.gettempdir()).glob("etl-load-*/listing.arrow"))  # no scratch left behind
+    assert not list(scratch.glob("etl-load-*/listing.arrow"))  # no scratch left behind

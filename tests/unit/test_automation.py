@@ -11,7 +11,7 @@ import pytest
 
 from etl.core.settings import DEFAULT_MAX_POST_BYTES
 from etl.defs.resources import PostsFolder
-from etl.defs.schedules import daily_newest_posts, newest_partitions
+from etl.defs.schedules import daily_newest_posts, newest_dates
 from etl.defs.sensors import (
     changed_ranges,
     decode_cursor,
@@ -20,7 +20,7 @@ from etl.defs.sensors import (
 )
 from tests.e2e.posts_factory import emnews_post, plain_post, sample_folder, write
 
-START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+START, END = "etl/dates_start", "etl/dates_end"
 
 
 def tick(posts: Path, cursor: str | None):
@@ -107,10 +107,9 @@ def test_a_file_moved_out_and_back_gets_a_new_run_key_each_time(posts, tmp_path)
     assert len(keys) == 4 and len(set(keys)) == 4
 
 
-def test_undated_and_out_of_range_files_map_to_the_newest_partition(posts):
+def test_undated_and_out_of_range_files_map_to_today(posts):
     _, cursor = tick(posts, None)
-    last = dg.DailyPartitionsDefinition(start_date="2021-12-01", timezone="Asia/Shanghai", end_offset=1)
-    newest = last.get_last_partition_key()
+    newest = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     write(posts, ("_posts/2019-01-01-201901010000000001.md", plain_post(date(2019, 1, 1), 1)[1]))
     requests, _ = tick(posts, cursor)
     assert ranges(requests) == [(newest, newest)]
@@ -143,7 +142,7 @@ def test_schedule_loads_yesterday_and_today_in_shanghai():
     assert (request.tags[START], request.tags[END]) == ("2022-01-07", "2022-01-08")
     assert request.tags["etl/trigger"] == "schedule"
     assert request.run_key == "daily-2022-01-08"
-    assert newest_partitions(date(2021, 12, 1)) == ("2021-12-01", "2021-12-01")  # never before the archive
+    assert newest_dates(date(2021, 12, 1)) == (date(2021, 12, 1), date(2021, 12, 1))  # never before the archive
 
 
 def test_automation_is_registered_running_with_shanghai_time():

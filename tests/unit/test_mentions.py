@@ -78,6 +78,19 @@ def test_trim_name_drops_every_word_that_led_into_the_name():
     assert trim_name("远航稀土为远航新材") == "远航新材"  # inside the run, three characters follow
 
 
+def test_trim_name_drops_connectives_and_market_words_from_its_closed_list():
+    assert trim_name("据悉远航科技") == "远航科技"
+    assert trim_name("此外远航科技") == "远航科技"
+    assert trim_name("午后远航科技") == "远航科技"
+    assert trim_name("龙头股远航科技") == "远航科技"  # the longer word first
+    assert trim_name("领涨的远航科技") == "远航科技"
+    assert trim_name("港股远航科技") == "远航科技"
+    # A market's name cuts only where the name so far starts; words inside names are not in the list.
+    assert trim_name("恒生港股通ETF") == "恒生港股通ETF"
+    assert trim_name("远航显示科技") == "远航显示科技"
+    assert trim_name("远航的科技") == "远航的科技"
+
+
 def test_trim_name_keeps_names_that_hold_a_lead_in_character():
     # One-character words inside a name with two characters after them are the name's own.
     assert trim_name("恒为科技") == "恒为科技"

@@ -74,8 +74,41 @@ def test_learned_name_equal_to_a_board_is_dropped_but_an_imported_one_stays(matc
     assert found(matcher, "特斯拉交付新车，储能电池业务增长。") == {"105.TSLA": ("特斯拉",)}
 
 
-def test_stop_words_never_match(matcher):
+def test_common_words_count_only_where_they_read_as_a_company(matcher):
     assert found(matcher, "平安夜，机器人展会。") == {}
+    assert found(matcher, "工业机器人产量增长，与机器人签约。") == {}
+    assert found(matcher, "机器人公告称，订单增长。据机器人披露，回购完成。") == {"1.601918": ("机器人",)}
+    assert set(matcher.find_names("机器人：净利预增", "正文。")) == {"1.601918"}
+    # A learned common word never counts.
+    assert NameMatcher([learned("0.300996", "数字经济", count=9)]).find_names(None, "数字经济公告称增长。") == {}
+
+
+def test_a_name_inside_an_unlisted_company_s_legal_name_does_not_count(matcher):
+    assert found(matcher, "远航科技智造有限公司获得融资。") == {}
+    assert found(matcher, "远航科技新材料科技有限责任公司成立。") == {}
+    assert found(matcher, "远航科技股份有限公司发布公告。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技集团股份有限公司发布公告。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技与某某新材料有限公司签约。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技为某某(北京)科技有限公司供货。") == {"0.300999": ("远航科技",)}
+    assert found(matcher, "远航科技(北京)智造有限公司成立。") == {}
+
+
+def test_a_name_followed_by_an_industry_word_is_another_company(matcher):
+    assert found(matcher, "远航科技物业开业，远航科技医药获批，远航平安银行公告。") == {"0.000999": ("远航平安银行",)}
+    # Words that go on naming the same company do not make another one.
+    assert found(matcher, "远航科技汽车销量增长，远航科技集团公告。") == {"0.300999": ("远航科技",)}
+    # The article's own name of a security is not subject to it.
+    assert found(matcher, "远航科技(300999)公告，远航科技能源业务增长。", claimed={"0.300999": "远航科技"}) == {
+        "0.300999": ("远航科技",)}
+    # Hong Kong listings are 有限公司; a group's form between is still the company.
+    assert found(matcher, "远航铝业有限公司、远航铝业(集团)有限公司公告。", title="港股") == {
+        "116.02998": ("远航铝业",)}
+
+
+def test_a_concept_is_not_the_company(matcher):
+    assert found(matcher, "特斯拉概念股走强。") == {}
+    assert found(matcher, "稀土、特斯拉、光伏等概念股表现活跃。") == {}
+    assert found(matcher, "特斯拉、远航证券涨超5%。") == {"105.TSLA": ("特斯拉",), "1.601798": ("远航证券",)}
 
 
 def test_short_names(matcher):
@@ -83,8 +116,13 @@ def test_short_names(matcher):
     assert found(matcher, "今日银海涨停。") == {}
     # An imported short name counts where it stands apart, not glued inside other words.
     assert found(matcher, "家电股走强，红星涨5%，中行跟涨。") == {"0.002999": ("红星",), "1.601988": ("中行",)}
-    assert found(matcher, "红星闪闪，一颗红星照耀。") == {}
+    assert found(matcher, "一颗红星照耀，星星点点。") == {}
     assert found(matcher, "红星表示将扩产。") == {"0.002999": ("红星",)}
+    assert found(matcher, "红星董事长称，红星午后涨停。") == {"0.002999": ("红星",)}
+    # Opening a clause, a short name is the subject, whatever follows but a place word.
+    assert found(matcher, "“红星”重回高位！红星飙升。") == {"0.002999": ("红星",)}
+    assert found(matcher, "红星路的项目开工，红星大厦开放。") == {}
+    assert found(matcher, "他说红星在路上，龙头红星大涨。") == {}  # glued into words: missed on purpose
     # Claimed (tied to a code in the article), a short name counts anywhere.
     assert found(matcher, "今日银海涨停，银海(300998)公告。", claimed={"0.300998": "银海"}) == {"0.300998": ("银海",)}
 
@@ -94,6 +132,10 @@ def test_ascii_names_match_on_word_boundaries_in_any_case_and_width(matcher):
     assert found(matcher, "美股NIO涨5%，nio与ＮＩＯ") == {"106.NIO": ("NIO", "nio", "ＮＩＯ")}
     assert found(matcher, "沪深300ETF成交放量") == {"1.510998": ("沪深300ETF",)}
     assert found(matcher, "沪深3000点") == {}
+    # A letter that ends a name may touch a digit.
+    assert found(matcher, "NIO2021年交付") == {"106.NIO": ("NIO",)}
+    biotech = NameMatcher([imported("116.09997", "远航生物-B")])
+    assert set(biotech.find_names(None, "远航生物-B10月28日晚间公告。")) == {"116.09997"}
 
 
 def test_a_name_of_a_and_h_shares_picks_one_and_keeps_the_other(matcher):
@@ -101,6 +143,21 @@ def test_a_name_of_a_and_h_shares_picks_one_and_keeps_the_other(matcher):
     assert mention.also_secids == ("116.02998",)
     assert set(matcher.find_names(None, "港股远航铝业涨5%。")) == {"116.02998"}
     assert set(matcher.find_names("目标价30港元", "维持远航铝业评级。")) == {"116.02998"}
+    # Without Hong Kong in the title, the sentence of each occurrence decides.
+    result = matcher.find_names(None, "远航铝业公告称收购完成。另，远航铝业H股午后拉升。")
+    assert set(result) == {"1.601998", "116.02998"}
+    assert result["1.601998"].also_secids == ("116.02998",) and result["116.02998"].also_secids == ("1.601998",)
+    # Hong Kong spoken of beats the article's claim of the A share.
+    result = matcher.find_names(None, "远航铝业(601998)公告。远航铝业H股午后拉升。", claimed={"1.601998": "远航铝业"})
+    assert {k: m.claimed for k, m in result.items()} == {"1.601998": True, "116.02998": False}
+
+
+def test_a_hong_kong_name_with_gu_fen_is_the_h_share_of_the_shorter_name():
+    beer = NameMatcher([imported("1.600995", "远航啤酒"), imported("116.00995", "远航啤酒股份")])
+    assert beer.secids("远航啤酒") == ("1.600995", "116.00995")
+    assert set(beer.find_names(None, "远航啤酒公告称销量增长。")) == {"1.600995"}
+    assert set(beer.find_names(None, "升远航啤酒H股评级至买入。")) == {"116.00995"}
+    assert set(beer.find_names(None, "远航啤酒股份涨5%。")) == {"116.00995"}
 
 
 def test_the_article_s_own_codes_win(matcher):
@@ -130,6 +187,8 @@ def test_attribution_and_media_are_not_mentions(matcher):
     assert set(matcher.find_names(None, "行业数据向好。（远航证券）")) == set()
     assert set(matcher.find_names(None, "图片来源：远航证券官网\n\n正文。")) == set()
     assert set(matcher.find_names(None, "远航证券报记者获悉。", media="远航证券报")) == set()
+    assert set(matcher.find_names(None, "行业数据向好。（远航证券(香港)）")) == set()
+    assert set(matcher.find_names(None, "远航证券涨5%。(远航证券(香港))")) == {"1.601798"}
     # A closing bracket that is a list, not a source, is read.
     assert set(matcher.find_names(None, "两家公司(远航证券、中国银行)")) == {"1.601798", "1.601988"}
 
@@ -202,6 +261,18 @@ def test_ten_thousand_names_build_and_match():
     assert len(big) == 10_000 and len(result) == 10_000
 
 
+def test_a_long_text_of_shared_names_without_punctuation_is_read_in_bounded_time(matcher):
+    """Each occurrence of a name of several securities looks for its sentence a bounded span either
+    side: a post of them at the size limit, with no punctuation, finishes well within the alarm."""
+    text = "远航铝业" * 175_000  # 700,000 characters: a post at the 2 MiB limit
+    signal.alarm(60)
+    try:
+        result = matcher.find_names(None, text)
+    finally:
+        signal.alarm(0)
+    assert set(result) == {"1.601998"} and result["1.601998"].count == 175_000
+
+
 def test_measure_counts_hits_misses_and_false_alarms(matcher):
     articles = [
         LabeledArticle("a1", "远航证券：汇率展望", "红星涨5%。", frozenset({"1.601798", "0.002999"})),
@@ -213,3 +284,11 @@ def test_measure_counts_hits_misses_and_false_alarms(matcher):
     assert accuracy == Accuracy(2, (("a2", "1.601999"),), (("a2", "0.000999"),))
     assert accuracy.precision == pytest.approx(2 / 3) and accuracy.recall == pytest.approx(2 / 3)
     assert measure(matcher, []).precision is None and measure(matcher, []).recall is None
+
+
+def test_known_suffix_is_the_longest_end_that_the_dictionary_knows(matcher):
+    assert matcher.known_suffix("有消息称远航平安银行") == "远航平安银行"
+    assert matcher.known_suffix("其中远航科技") == "远航科技"
+    assert matcher.known_suffix("ＮＩＯ") == "ＮＩＯ"
+    assert matcher.known_suffix("有消息称远航新材") is None
+    assert matcher.known_suffix("中国银行业") is None  # a blocking phrase is no name

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from etl.core.rows import ArticleRow, ArticleTagRow, RejectionRow, StockMentionRow
+from etl.core.rows import ArticleRow, ArticleTagRow, NameFactRow, RejectionRow, StockMentionRow
 from etl.warehouse.loads import arrow_of, arrow_schema
 from etl.warehouse.sql import apply_schema
 
@@ -19,6 +19,8 @@ WRITTEN_TO = {
     StockMentionRow: ["staged_stock_mention", "stock_mention"],
     RejectionRow: ["rejected_post"],
 }
+COLUMNS_OF = {NameFactRow: ("stock_mention", {"claimed"})}
+"""Rows only partly stored: the table they feed, and the fields that steer the load instead."""
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,13 @@ def test_every_field_is_a_column_of_the_same_type(row_type, columns):
             assert field.name in columns[table], f"{row_type.__name__}.{field.name} is not a column of {table}"
             assert _duckdb_type(field.type) == columns[table][field.name], (
                 f"{row_type.__name__}.{field.name} is {field.type}, {table}.{field.name} is {columns[table][field.name]}")
+
+
+def test_name_facts_are_stock_mention_columns_but_claimed(columns):
+    table, steering = COLUMNS_OF[NameFactRow]
+    for field in arrow_schema(NameFactRow):
+        if field.name not in steering:
+            assert _duckdb_type(field.type) == columns[table].get(field.name), field.name
 
 
 def _duckdb_type(arrow_type: pa.DataType) -> str:

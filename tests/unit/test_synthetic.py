@@ -3,13 +3,15 @@ manifest's mention counts agree with an independent recount of the written files
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bench.synthetic import RATES, generate_corpus, main
+from bench.synthetic import NAME_CASE_RATES, NAMES_FILE, RATES, SECURITIES_FILE, generate_corpus, main
 
 ALL_QUIRKS = {
     "bom", "blank_line_before_front_matter", "title_with_quote", "title_with_backslash", "empty_title",
@@ -36,7 +38,8 @@ def test_same_seed_same_bytes_and_another_seed_differs(tmp_path):
     second = generate_corpus(tmp_path / "b", 120, seed=5)
     assert first == second
     assert post_files(tmp_path / "a") == post_files(tmp_path / "b")
-    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
+    for name in ("manifest.json", NAMES_FILE, SECURITIES_FILE):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     generate_corpus(tmp_path / "c", 120, seed=6)
     assert post_files(tmp_path / "c") != post_files(tmp_path / "a")
 
@@ -179,3 +182,90 @@ def test_main_prints_a_one_line_summary(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--posts", "12", "--seed", "4"]) == 0
     output = capsys.readouterr().out
     assert output.count("\n") == 1 and "wrote 12 posts" in output
+
+
+# Names without a code: the ground truth is checked against the written files, not the generator.
+DECOY_CASES = {"short_decoy", "common_word_decoy", "longer_listed", "longer_unlisted", "attribution"}
+"""`longer_listed` is both: the longer listed name is named, the listed name inside it is a decoy."""
+NAME_CASES = set(NAME_CASE_RATES) - DECOY_CASES | {"name", "longer_listed"}
+
+
+def master(root: Path) -> dict[str, tuple[str, ...]]:
+    with open(root / SECURITIES_FILE, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["secid", "name", "aliases"]
+    return {secid: (name, *filter(None, aliases.split("|"))) for secid, name, aliases in rows[1:]}
+
+
+def names_truth(root: Path) -> dict[str, dict]:
+    with open(root / NAMES_FILE, encoding="utf-8") as handle:
+        return {line["article_id"]: line for line in map(json.loads, handle)}
+
+
+def article_texts(root: Path, manifest: dict) -> dict[str, str]:
+    """Every file's text of an article, attributions and tags left out (they name no security)."""
+    texts: dict[str, str] = {}
+    for path, data in post_files(root).items():
+        text = ATTRIBUTION.sub("", data.decode("utf-8").replace("\r\n", "\n"))
+        text = re.sub(r"^tags: .*$", "", text, flags=re.M)
+        article_id = manifest["files"][path]["article_id"]
+        texts[article_id] = texts.get(article_id, "") + text
+    return texts
+
+
+def test_the_master_is_in_the_import_format_and_holds_every_named_security(corpus):
+    root, manifest = corpus
+    securities = master(root)
+    assert all(SECID.match(secid) and not secid.startswith("90.") for secid in securities)
+    assert any(len(names) > 1 for names in securities.values())  # aliases, separated by |
+    by_name = Counter(names[0] for names in securities.values())
+    assert any(count == 2 for count in by_name.values())  # an A share and its H share
+    coded = {secid for article in manifest["articles"].values() for secid in article["mentions"]}
+    assert {s for s in coded if not s.startswith("90.")} <= set(securities)
+
+
+def test_names_truth_covers_every_article_and_only_names_written_without_a_code(corpus):
+    root, manifest = corpus
+    truth = names_truth(root)
+    securities = master(root)
+    texts = article_texts(root, manifest)
+    raw: dict[str, str] = {}
+    for path, data in post_files(root).items():
+        article_id = manifest["files"][path]["article_id"]
+        raw[article_id] = raw.get(article_id, "") + data.decode("utf-8")
+    assert set(truth) == set(manifest["articles"])
+    for article_id, line in truth.items():
+        coded = manifest["articles"][article_id]["mentions"]
+        for secid, entry in line["names"].items():
+            assert secid in securities and secid not in coded, (article_id, secid)
+            assert entry["case"] in NAME_CASES
+            assert any(name in texts[article_id] for name in securities[secid]), (article_id, secid)
+            assert all(securities[other][0] == securities[secid][0] for other in entry["also"])
+        for secid, case in line["decoys"].items():
+            assert case in DECOY_CASES and secid not in line["names"] and secid not in coded
+            # A broker in the media name is there in the attribution or the tag, which name no security.
+            written = raw[article_id] if case == "attribution" else texts[article_id]
+            assert any(name in written for name in securities[secid]), (article_id, secid)
+
+
+def test_every_risky_case_of_names_is_in_a_corpus(corpus):
+    root, _ = corpus
+    truth = names_truth(root)
+    cases = Counter(entry["case"] for line in truth.values() for entry in line["names"].values())
+    decoys = Counter(case for line in truth.values() for case in line["decoys"].values())
+    assert set(cases) == NAME_CASES and set(decoys) == DECOY_CASES
+    assert sum(cases.values()) > 1000
+    pairs = [entry for line in truth.values() for entry in line["names"].values() if entry["also"]]
+    assert {entry["case"] for entry in pairs} >= {"a_share_of_pair", "h_share_of_pair"}
+
+
+def test_research_titles_and_broker_media_are_written(corpus):
+    root, manifest = corpus
+    truth = names_truth(root)
+    securities = master(root)
+    titled = [(manifest["articles"][a]["title"], s) for a, line in truth.items()
+              for s, entry in line["names"].items() if entry["case"] == "research_title"]
+    assert titled and all(title.startswith(securities[secid][0] + "：") for title, secid in titled)
+    # A broker's name inside a media name is in attributions, and is not a name mention there.
+    attributions = "".join(ATTRIBUTION.findall("".join(d.decode("utf-8") for d in post_files(root).values())))
+    assert "东岳证券" in attributions or "北辰证券" in attributions

@@ -7,26 +7,21 @@ from pathlib import Path
 import dagster as dg
 
 from etl.core.settings import analyst_db_for, analyst_db_storage_version
-from etl.defs.assets.common import TABLE_ASSET
+from etl.defs.assets.common import TABLE_ASSET, nearest, parents_of
 from etl.defs.resources import Warehouse
 from etl.defs.runs import load_run_row
 from etl.warehouse.guard import check_quarantine
 from etl.warehouse.publish import publish_snapshot, record_load_run
 
-ANALYST_VIEWS = dg.AssetKey("analyst_views")
-SECURITIES = dg.AssetKey("securities")
 
 def build_analyst_snapshot(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
     """The snapshot asset, downstream of every warehouse asset in `upstream` (so it runs last, once
-    all tables of the load are written): of `analyst_views` when that asset is in the graph,
-    else of `securities` and its siblings."""
-    keys = {key for asset in upstream for key in asset.keys}
-    deps = sorted(keys | ({ANALYST_VIEWS} if ANALYST_VIEWS in keys else {SECURITIES}),
-                  key=lambda key: key.to_user_string())
+    all tables and views of the load are written). Its drawn edges come from the assets nothing else
+    reads (the last views): the others are upstream of those, so one edge per branch says it all."""
+    parents = parents_of(upstream)
+    deps = nearest(set(parents), parents)
 
-    # Not partitioned: it copies the whole warehouse, whatever dates the run loaded (and a partitioned
-    # asset would log one materialization per date of a range).
-    @dg.asset(**TABLE_ASSET, deps=deps, description=(
+    @dg.asset(**(TABLE_ASSET | {"group_name": "analyst"}), deps=deps, description=(
         "Read-only copy of the whole warehouse for analysts (`<warehouse>.analyst.duckdb`, or "
         "`ETL_ANALYST_DB`), published after each successful load: written beside the target, then "
         "renamed over it, so open connections keep their consistent view and new ones see the "

@@ -2,7 +2,7 @@
 (etl.warehouse.catalog), so a column is described in one place.
 
 They are definition metadata, worked out once when Dagster loads the code by applying the DDL to an
-in-memory DuckDB (0.2 s): a schema does not change from one materialization to the next, and
+in-memory DuckDB: a schema does not change from one materialization to the next, and
 as materialization metadata it was serialized again for every date of a range run."""
 
 from __future__ import annotations

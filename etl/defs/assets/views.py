@@ -1,6 +1,8 @@
-"""The analyst layer: every view in sql/views/ as its own Dagster asset, downstream of the assets
-that write the tables it reads (so the asset graph shows each view's lineage), applied together by
-one step, `analyst_views`, which is also the asset the analyst snapshot waits for."""
+"""The analyst layer: every view in sql/views/ as its own Dagster asset, all made by one step,
+`analyst_views` (a multi-asset: the step that creates the views, so not an asset downstream of
+them). Each view is drawn downstream of what it reads, reduced to the nearest assets (a view that
+reads `article` and `stock_mention` hangs off `stock_mentions` only, which is downstream of
+`articles`), so the lineage reads left to right without fans of edges; each links to its .sql file."""
 
 from collections.abc import Iterator
 
@@ -9,7 +11,7 @@ import dagster as dg
 from etl.core.settings import REPO_ROOT
 from etl.core.values import cell_text
 from etl.defs.assets.articles import article_tags, articles
-from etl.defs.assets.common import WAREHOUSE_ASSET
+from etl.defs.assets.common import TABLE_ASSET, nearest, parents_of
 from etl.defs.assets.mentions import securities, stock_mentions
 from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.assets.table_schema import column_schema
@@ -33,13 +35,16 @@ TABLE_ASSETS: dict[str, dg.AssetsDefinition] = {
     "tag": article_tags,
     "article_tag": article_tags,
     "stock_mention": stock_mentions,
+    "learned_security_name": stock_mentions,
+    # Imported by `etl securities import`, outside any run; stock_mentions reads it into the dictionary.
+    "security_master": stock_mentions,
     "security": securities,
 }
 """The asset that writes each table a view may read."""
 
 # Views are replaced whole whatever dates a run covers, so they are not partitioned; they share the
 # one-writer pool and the owners of the warehouse assets.
-VIEW_ASSET = dict(group_name="analyst", owners=WAREHOUSE_ASSET["owners"], kinds={"duckdb", "sql"})
+VIEW_ASSET = dict(group_name="analyst", owners=TABLE_ASSET["owners"], kinds={"duckdb", "sql"})
 PREVIEW_CELL_CHARS = 40
 
 
@@ -56,20 +61,24 @@ def _header(path) -> str:
 def _view_specs() -> list[dg.AssetSpec]:
     views = {view_name(path): path for path in view_files()}
     tables = {name for path in schema_files() for name in created_names(path)}
-    specs = []
+    specs: list[dg.AssetSpec] = []
     for name, path in views.items():
         reads = relations_read(path, tables | set(views))
         unmapped = [r for r in reads if r not in views and r not in TABLE_ASSETS]
         if unmapped:
             raise ValueError(f"view {name} reads {unmapped}: add the asset that writes it to TABLE_ASSETS")
+        deps = nearest({dg.AssetKey(r) if r in views else TABLE_ASSETS[r].key for r in reads},
+                       parents_of([*TABLE_ASSETS.values(), *specs]))
         specs.append(dg.AssetSpec(
             key=name,
-            deps=[dg.AssetKey(r) if r in views else TABLE_ASSETS[r].key for r in reads],
+            deps=deps,
             description=_header(path),
             metadata={
                 "dagster/table_name": f"main.{name}",
                 "dagster/column_schema": column_schema(name),
                 "sql_file": dg.MetadataValue.path(str(path.relative_to(REPO_ROOT))),
+                "dagster/code_references": dg.CodeReferencesMetadataValue(code_references=[
+                    dg.LocalFileCodeReference(file_path=str(path), line_number=1, label=path.name)]),
                 "reads": ", ".join(reads),
             },
             **VIEW_ASSET,
@@ -110,20 +119,13 @@ def _preview(conn, name: str) -> dg.MetadataValue:
 
 @dg.multi_asset(
     name="analyst_views",
-    specs=[
-        *VIEW_SPECS,
-        dg.AssetSpec(
-            "analyst_views",
-            deps=[*VIEW_SPECS, securities, article_tags],
-            description=(
-                "Every analyst view in sql/views/ (re)created in the warehouse, in one transaction, "
-                "after the tables they read are written: daily and 7-day security mentions, "
-                "co-mentions, media and tag activity, a flattened article search view."
-            ),
-            **VIEW_ASSET,
-        ),
-    ],
-    pool=WAREHOUSE_ASSET["pool"],
+    specs=VIEW_SPECS,
+    description=(
+        "Every analyst view in sql/views/ (re)created in the warehouse, in one transaction, after the "
+        "tables they read are written: daily and 7-day security mentions, co-mentions, media and tag "
+        "activity, a flattened article search view."
+    ),
+    pool=TABLE_ASSET["pool"],
 )
 def analyst_views(context: dg.AssetExecutionContext, duckdb: Warehouse) -> Iterator[dg.MaterializeResult]:
     with duckdb.get_connection() as conn:
@@ -131,14 +133,5 @@ def analyst_views(context: dg.AssetExecutionContext, duckdb: Warehouse) -> Itera
             names = apply_views(conn)
         facts = dict(zip(names, thread_map(lambda name: _row_count_and_preview(conn, name), names,
                                            threads=VIEW_METADATA_THREADS)))
-    counts = {name: count for name, (count, _) in facts.items()}
     for name, (count, preview) in facts.items():
         yield dg.MaterializeResult(asset_key=name, metadata={"dagster/row_count": count, "preview": preview})
-    reads = {spec.key.to_user_string(): spec.metadata["reads"] for spec in VIEW_SPECS}
-    yield dg.MaterializeResult(asset_key="analyst_views", metadata={
-        "views": len(names),
-        "view_rows": dg.MetadataValue.md(
-            "| view | rows | reads |\n|---|---:|---|\n"
-            + "\n".join(f"| `{name}` | {counts[name]} | {reads.get(name, '')} |" for name in names)
-        ),
-    })
