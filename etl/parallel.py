@@ -8,6 +8,11 @@ parent however the parent dies, and holds no pipe end but its own.
   this process imports Dagster).
 - `ForkedService`: a long-lived forked child that answers requests over a pipe (Great Expectations
   in `etl.quality.helper`).
+- `time_budget`: a block interrupted with `TimeoutError` once it has run too long (one file's parse).
+
+Between processes that do not share a parent:
+- `exclusive_lock`: an `flock` on a file, held for a block, released by the kernel however the
+  holder ends (the first use of a shared `DAGSTER_HOME`, `etl load`s of one warehouse).
 
 Threads, for work that releases the GIL (DuckDB queries, file system calls):
 - `thread_map`: a function over a few items side by side;
@@ -17,6 +22,7 @@ Threads, for work that releases the GIL (DuckDB queries, file system calls):
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -26,6 +32,8 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -63,12 +71,14 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, wo
     `items` only as slots free up (at most `in_flight`, default two per worker, are submitted and
     not yet collected), so memory stays bounded and a lazy `items` is consumed while the workers
     work. `function` must be a module-level callable (it is pickled). `initializer(*initargs)` runs
-    once in each worker (here, with one): state every item needs, sent once instead of with each."""
-    if workers <= 1:
+    once in each worker (here, with one): state every item needs, sent once instead of with each.
+    Inline only on the main thread: elsewhere one worker process, so that `time_budget` works."""
+    if workers <= 1 and threading.current_thread() is threading.main_thread():
         if initializer:
             initializer(*initargs)
         yield from map(function, items)
         return
+    workers = max(1, workers)
     limit = in_flight or 2 * workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK, initializer=_start_worker,
                              initargs=(initializer, initargs)) as pool:
@@ -85,6 +95,67 @@ def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
     die_with_parent()
     if initializer:
         initializer(*initargs)
+
+
+_parent_only: set[int] = set()
+"""Descriptors no child may keep: the lock files this process holds (`exclusive_lock`) and its ends
+of its helpers' pipes (`ForkedService`)."""
+
+
+def _drop_inherited_descriptors() -> None:
+    """In a forked child: close what is the parent's alone, so that a long-lived child (the Great
+    Expectations helper) never keeps a lock its parent has let go, and a helper sees its pipe close
+    when the parent goes, not when the last worker forked meanwhile does."""
+    for descriptor in _parent_only:
+        os.close(descriptor)
+    _parent_only.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_descriptors)
+
+
+@contextmanager
+def exclusive_lock(path: Path, *, on_wait: Callable[[str], None] | None = None):
+    """Hold an exclusive lock on the file `path` (created if missing) for the block, waiting for
+    another holder as long as it takes. The lock belongs to the open file, so the kernel frees it
+    when the holder ends, even killed; forked children do not keep it (`_drop_inherited_descriptors`).
+    The file names the holder's PID, which `on_wait(text)` is told once if this call must wait."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _parent_only.add(descriptor)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(os.pread(descriptor, 200, 0).decode("utf-8", "replace").strip() or "another process")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"PID {os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        _parent_only.discard(descriptor)
+        os.close(descriptor)  # releases the lock
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Run the block for at most `seconds` of wall time: then `TimeoutError` is raised in it, at the
+    next instruction of Python or of the regular-expression engine (which checks for signals); C code
+    that does not is interrupted when it returns. Works on a process's main thread only (where signal
+    handlers run): the pool's workers, or `ordered_map` inline."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("time_budget works on the main thread only")
+
+    def expire(signum, frame):
+        raise TimeoutError(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def thread_map(function: Callable[[Item], Result], items: Iterable[Item], *, threads: int) -> list[Result]:
@@ -184,6 +255,7 @@ class ForkedService:
         self._connection, child_end = _FORK.Pipe()
         self._process = _start_child(_serve_with_own_end, (serve, child_end, self._connection), name)
         child_end.close()
+        _parent_only.add(self._connection.fileno())  # after the fork: the helper closes its copy itself
 
     def request(self, message):
         """Send `message` and return the reply; `EOFError`/`OSError` when the child is gone."""
@@ -198,6 +270,7 @@ class ForkedService:
         """End the child at once: it holds nothing to save."""
         self._process.kill()
         self._process.join()
+        _parent_only.discard(self._connection.fileno())
         self._connection.close()
 
 

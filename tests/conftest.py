@@ -17,6 +17,11 @@ from tests.unit.html_samples import (
     post,
 )
 
+def pytest_addoption(parser):
+    parser.addoption("--update-screenshots", action="store_true",
+                     help="write the browser test's lineage screenshot to docs/lineage.png (the README's)")
+
+
 FINEWS = Path(os.environ.get("FINEWS_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews")
 """The real posts beside the repository (override with FINEWS_CORPUS); tests over them skip without it."""
 

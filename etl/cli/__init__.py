@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     load_command.add_argument("--posts", help="posts folder (default: $ETL_POSTS_DIR or the bundled sample)")
     load_command.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
     load_command.add_argument("--full", action="store_true",
-                      help="run over every date in the folder, even when no file changed since the last load")
+                      help="run over every date in the folder and read and hash every file, even when no "
+                           "file's path, size and mtime changed since the last load")
+    load_command.add_argument("--allow-mass-delete", action="store_true",
+                      help="load even when more than ETL_MAX_DELETE_SHARE of the live articles would be deleted "
+                           "or quarantined (the posts folder really lost them)")
     load_command.set_defaults(handler="load")
     sql = commands.add_parser("sql", help="query the published analyst snapshot, read-only")
     sql.add_argument("query", nargs="?", help='SQL to run, e.g. "SELECT * FROM top_stocks_7d LIMIT 10"')

@@ -7,9 +7,13 @@ child meanwhile, and forking is safe only before DuckDB and Dagster's threads ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import shutil
 import sys
 import tempfile
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +29,15 @@ class LoadOutcome:
     """The Dagster run's result; None when the plan found nothing to load."""
 
 
-def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome:
+REFUSED = 3
+"""`etl load`'s exit status when the guard refused the load (etl.warehouse.guard)."""
+
+
+def load(posts_dir: Path, warehouse: Path, *, full: bool = False, allow_mass_delete: bool = False) -> LoadOutcome:
     """What `etl load` does: plan from the files' stamps, then one run over the dates that changed
-    (every date with `full`, or when the stamps cannot be trusted), or no run when nothing did."""
+    (every date, every file read and hashed, with `full`; every date when the stamps cannot be
+    trusted), or no run when nothing did. A plan that would delete too many live articles raises
+    `guard.LoadRefused` before anything is written (unless `allow_mass_delete`)."""
     from etl.core.settings import load_settings
     from etl.quality.helper import start_helper, stop_helper
 
@@ -37,7 +47,8 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
         full_reason = "a full load was asked for"
     elif settings.hash_every_file:
         full_reason = "ETL_HASH_EVERY_FILE is set"
-    with tempfile.TemporaryDirectory(prefix="etl-load-") as scratch:
+    _remove_scratch_of_dead_loads()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         listing_file = Path(scratch) / "listing.arrow"
         comparison = _start_comparison(posts_dir, warehouse, full_reason, listing_file, settings.max_post_bytes)
         started_helper = start_helper()  # imports Great Expectations at low priority, for the checks of a run
@@ -50,7 +61,12 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
             # load with nothing to do would wait for it, and one with a run gains little.
             if not comparison.done():
                 importlib.import_module("etl.defs.materialize")
-            plan = comparison.result().plan(bounds)
+            compared = comparison.result()
+            plan = compared.plan(bounds)
+            refusal = None if allow_mass_delete or compared.deletions is None else \
+                compared.deletions.refusal(settings.max_delete_share, posts_dir)
+            if refusal:
+                raise refusal
         except BaseException:
             comparison.cancel()  # before the scratch folder it writes into goes
             if started_helper:
@@ -63,7 +79,26 @@ def load(posts_dir: Path, warehouse: Path, *, full: bool = False) -> LoadOutcome
         # A plan of every date is Materialize all's run: every file, no dates in the tags.
         dates = None if plan.full_reason else (plan.first, plan.last)
         return LoadOutcome(plan, run_load(posts_dir, warehouse, dates=dates,
-                                          listing_file=listing_file if listing_file.exists() else None))
+                                          listing_file=listing_file if listing_file.exists() else None,
+                                          hash_every_file=full, allow_mass_delete=allow_mass_delete))
+
+
+SCRATCH_PREFIX = "etl-load-"
+"""The scratch folder of a load (its listing file) is `<tmp>/etl-load-<PID>-<random>`."""
+
+
+def _remove_scratch_of_dead_loads() -> None:
+    """Remove the scratch folders a killed `etl load` could not."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive, another user's
+            pass
 
 
 def run_load(*args, **options):
@@ -119,17 +154,59 @@ def command(args: argparse.Namespace) -> int:
         print(f"error: posts folder {posts_dir} {problem}", file=sys.stderr)
         return 2
     print(f"Loading {posts_dir} into {warehouse} ...", flush=True)
+    with _one_load_at_a_time(warehouse):
+        try:
+            outcome = load(posts_dir, warehouse, full=args.full, allow_mass_delete=args.allow_mass_delete)
+        except Exception as exc:
+            # Not imported before `load` forks: they import DuckDB.
+            from etl.warehouse.connection import WarehouseError
+            from etl.warehouse.guard import LoadRefused
+
+            if isinstance(exc, LoadRefused):
+                print(f"error: {exc}", file=sys.stderr)
+                _record_refusal(warehouse, str(exc))
+                return REFUSED
+            if isinstance(exc, WarehouseError):
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            print(f"error: etl load failed before its run: {type(exc).__name__}: {_first_line(exc)}", file=sys.stderr)
+            traceback.print_exc()
+            return 1
+        from etl.cli.report import (
+            print_load_report,  # it imports Dagster and DuckDB: not before `load` forks
+        )
+
+        return print_load_report(outcome, warehouse)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def _one_load_at_a_time(warehouse: Path):
+    """`etl load`s of one warehouse one after the other (a lock file beside it): a second load waits,
+    then plans from what the first wrote, instead of interleaving its steps with the first's and
+    failing when the warehouse stays locked longer than `open_warehouse` waits. A place where the
+    lock cannot be made is one the warehouse check refuses anyway."""
+    from etl.parallel import exclusive_lock
+
+    lock = warehouse.with_name(warehouse.name + ".etl-load.lock")
     try:
-        outcome = load(posts_dir, warehouse, full=args.full)
-    except Exception as exc:
-        from etl.warehouse.connection import WarehouseError  # not before `load` forks: it imports DuckDB
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        lock.touch()
+    except OSError:
+        return contextlib.nullcontext()
+    return exclusive_lock(lock, on_wait=lambda holder: print(
+        f"Waiting for the etl load of {holder} to finish (it holds {lock}) ...", flush=True))
 
-        if not isinstance(exc, WarehouseError):
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    from etl.cli.report import (
-        print_load_report,  # it imports Dagster and DuckDB: not before `load` forks
-    )
 
-    return print_load_report(outcome, warehouse)
+def _record_refusal(warehouse: Path, reason: str) -> None:
+    """The refused load's `load_run` row: it has no Dagster run, so it gets an id of its own."""
+    import uuid
+
+    from etl.core.calendar import utc_now
+    from etl.defs.materialize import record_or_keep
+    from etl.warehouse.publish import LoadRunRow
+
+    record_or_keep(warehouse, LoadRunRow(run_id=f"refused-{uuid.uuid4()}", trigger="cli", status="refused",
+                                         finished_at=utc_now(), recorded_by="etl_load", error=reason))

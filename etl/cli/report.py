@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from etl.defs.runs import failure_cause
+from etl.cli.load import REFUSED
+from etl.defs.materialize import refused
+from etl.defs.runs import failure_cause, failure_class, user_error
+from etl.warehouse.guard import LoadRefused
 from etl.warehouse.publish import table_rows
 
 
@@ -20,8 +24,12 @@ def _metadata(result, asset: str) -> dict:
 
 def print_load_report(outcome, warehouse: Path) -> int:
     """Print what a load did (`etl.cli.LoadOutcome`); the exit status: 0 only when the load
-    committed and no blocking check failed."""
+    committed and no blocking check failed (3: the guard refused it)."""
     plan, result = outcome.plan, outcome.result
+    failed_steps = [event for event in result.all_events if event.is_step_failure] if result else []
+    for event in failed_steps:  # the cause first, in one line, before the rest of the report
+        print(f"error: step {event.step_key} failed: {failure_cause(event.step_failure_data)}",
+              file=sys.stderr, flush=True)
     print(plan.describe())
     if result is None:
         counts = _table_rows(warehouse)
@@ -42,12 +50,15 @@ def print_load_report(outcome, warehouse: Path) -> int:
             f"{built.get('files_rejected', 0)} rejected in this load "
             f"({built.get('rejected_post_rows', 0)} in quarantine)"
         )
+        if built.get("files_rejected"):
+            print(built["rejections"])
     print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        failed_steps = [event for event in result.all_events if event.is_step_failure]
-        for event in failed_steps:
-            print(f"Step {event.step_key} failed: {failure_cause(event.step_failure_data)}")
+        _print_failed_steps(failed_steps)
+        if refused(result):
+            print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
+            return REFUSED
         if failed_blocking and not failed_steps:
             print("Load STOPPED by a failed blocking check: what the load wrote up to the check stays in the "
                   "warehouse, the steps after it did not run, and the analyst snapshot still shows the last "
@@ -58,6 +69,17 @@ def print_load_report(outcome, warehouse: Path) -> int:
         return 1
     _print_rows(warehouse)
     return 1 if failed_blocking else 0
+
+
+def _print_failed_steps(failed_steps) -> None:
+    """Each failed step's cause in one line; the traceback too (on stderr) when the cause is not one
+    we foresaw (no `dagster.Failure` of ours, no refusal): it is what a bug report needs."""
+    for event in failed_steps:
+        failure = event.step_failure_data
+        print(f"Step {event.step_key} failed: {failure_cause(failure)}")
+        if failure.user_failure_data is None and failure.error and failure_class(failure) != LoadRefused.__name__:
+            print(f"Traceback of step {event.step_key}'s failure:\n{user_error(failure.error).to_string()}",
+                  file=sys.stderr)
 
 
 def print_derivation(result) -> None:
@@ -79,9 +101,7 @@ def print_run_outcome(result, warehouse: Path) -> int:
     print_derivation(result)
     failed_blocking = _print_checks(result)
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(f"Step {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+        _print_failed_steps([event for event in result.all_events if event.is_step_failure])
         print("FAILED: every batch committed before the failure stays, the analyst snapshot still shows the last "
               "complete load, and the articles still queued are derived by the next etl load or etl rebuild.")
         return 1

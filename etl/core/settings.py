@@ -21,6 +21,15 @@ WORKERS_PER_CPU = 4
 """The most parse processes per CPU: beyond that they only compete for it, and thousands of them
 fail to fork (ETL_WORKERS=10000 ended in BlockingIOError)."""
 DEFAULT_SENSOR_INTERVAL_SECONDS = 30
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+"""How long a load waits for another process's hold on the warehouse file before it fails naming it."""
+DEFAULT_MAX_DELETE_SHARE = 0.2
+"""A load that would take more than this share of the live articles out of the warehouse (their
+files gone) or put their files in quarantine is refused: an unmounted share, a failed sync or a
+broken setting look like that, and a day's news never does."""
+DEFAULT_PARSE_SECONDS_PER_FILE = 10.0
+"""Real posts parse in milliseconds, and the parse is linear in a post's size: a 2 MiB post still
+takes well under a second. A file over this is quarantined instead of holding up the load."""
 STORAGE_VERSION = re.compile(r"v\d+\.\d+\.\d+")
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -38,6 +47,12 @@ class Settings:
     hash_every_file: bool
     """Read and hash every file, even one whose path, size and mtime say it is unchanged."""
     sensor_interval_seconds: int
+    lock_wait_seconds: float
+    """How long a writer waits for another process to let go of the warehouse."""
+    max_delete_share: float
+    """The share of live articles a load may delete or quarantine before it is refused (etl.warehouse.guard)."""
+    parse_seconds_per_file: float
+    """The time one file's parse may take before the file is quarantined."""
 
     @property
     def analyst_db(self) -> Path:
@@ -54,6 +69,9 @@ def load_settings() -> Settings:
         hash_every_file=_switch("ETL_HASH_EVERY_FILE"),
         sensor_interval_seconds=_whole_number("ETL_SENSOR_INTERVAL_SECONDS", DEFAULT_SENSOR_INTERVAL_SECONDS,
                                               "seconds"),
+        lock_wait_seconds=_seconds("ETL_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS),
+        max_delete_share=_share("ETL_MAX_DELETE_SHARE", DEFAULT_MAX_DELETE_SHARE),
+        parse_seconds_per_file=_seconds("ETL_PARSE_SECONDS_PER_FILE", DEFAULT_PARSE_SECONDS_PER_FILE),
     )
     analyst_db_for(settings.warehouse)
     analyst_db_storage_version()
@@ -106,6 +124,34 @@ def _whole_number(name: str, default: int, unit: str) -> int:
     if number < 1:
         raise _bad(name, value, f"a whole number of {unit}, at least 1 (default {default})")
     return number
+
+
+def _share(name: str, default: float) -> float:
+    """A fraction from 0 to 1: 0 refuses any deletion, 1 allows any."""
+    value = _value(name, str(default))
+    if value is None:
+        return default
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise _bad(name, value, f"a share from 0 to 1, such as 0.2 for 20% (default {default})")
+    return share
+
+
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds, fractions allowed."""
+    value = _value(name, f"{default:g} seconds")
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise _bad(name, value, f"a number of seconds above 0, such as 2.5 (default {default:g})")
+    return seconds
 
 
 def _switch(name: str) -> bool:

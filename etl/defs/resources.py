@@ -25,6 +25,8 @@ class PostsFolder(dg.ConfigurableResource):
     workers: int
     hash_every_file: bool = False
     """Read and hash every file instead of trusting an unchanged path, size and mtime."""
+    parse_seconds_per_file: float | None = None
+    """How long one file's parse may take before the file is quarantined (ETL_PARSE_SECONDS_PER_FILE)."""
     listing_file: str | None = None
     """An Arrow IPC file of the folder's listing (path, size, mtime) that `etl load` took for its
     plan moments before the run: the scan uses it instead of listing and stat'ing 100k files again."""
@@ -59,6 +61,9 @@ class Warehouse(DuckDBResource):
     the first thing the UI and `etl load` show, instead of a stack trace around it."""
 
     lock_wait_seconds: float = LOCK_WAIT_SECONDS
+    max_delete_share: float = 1.0
+    """The share of live articles a load may delete or quarantine (ETL_MAX_DELETE_SHARE, or 1 for
+    `etl load --allow-mass-delete`; etl.warehouse.guard)."""
 
     @contextmanager
     def get_connection(self):
@@ -75,7 +80,7 @@ class Warehouse(DuckDBResource):
         metadata = {"warehouse": dg.MetadataValue.path(self.database), "error": message}
         holder = LOCK_HOLDER.search(message)
         if isinstance(exc, WarehouseLockedError) and holder:
-            program, pid = holder.group(1), int(holder.group(2))
+            program, pid = Path(holder.group(1)).name, int(holder.group(2))
             metadata["lock_holder_pid"] = pid
             cause = (f"warehouse {self.database} is locked by PID {pid} ({program}): gave up after waiting "
                      f"{self.lock_wait_seconds:.0f}s")
@@ -115,14 +120,18 @@ class GreatExpectations(dg.ConfigurableResource):
 
 
 def warehouse_resources(*, posts_dir: Path | None = None, warehouse: Path | None = None,
-                        listing_file: Path | None = None) -> dict:
+                        listing_file: Path | None = None, hash_every_file: bool = False,
+                        allow_mass_delete: bool = False) -> dict:
     """The resources of every load, whoever starts it: the settings' folder and warehouse unless
-    given (`etl load --posts/--warehouse`)."""
+    given (`etl load --posts/--warehouse`); `etl load --full` hashes every file, and
+    `--allow-mass-delete` lifts the guard."""
     settings = load_settings()
     return {
         "posts": PostsFolder(path=str(posts_dir or settings.posts_dir), max_post_bytes=settings.max_post_bytes,
-                             workers=settings.workers, hash_every_file=settings.hash_every_file,
+                             workers=settings.workers, parse_seconds_per_file=settings.parse_seconds_per_file,
+                             hash_every_file=hash_every_file or settings.hash_every_file,
                              listing_file=str(listing_file) if listing_file else None),
-        "duckdb": Warehouse(database=str(warehouse or settings.warehouse)),
+        "duckdb": Warehouse(database=str(warehouse or settings.warehouse), lock_wait_seconds=settings.lock_wait_seconds,
+                            max_delete_share=1.0 if allow_mass_delete else settings.max_delete_share),
         "great_expectations": GreatExpectations(),
     }

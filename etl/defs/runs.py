@@ -51,8 +51,25 @@ def failure_cause(failure_data) -> str:
         return "failed"
     while error.cause is not None:
         error = error.cause
-    lines = error.message.strip().splitlines()
-    return lines[0] if lines else error.cls_name or "failed"
+    first = (error.message.strip().splitlines() or [""])[0]
+    qualified = first.split(": ", 1)
+    # Dagster writes "module.Class: message"; the class name adds nothing to the message.
+    if len(qualified) == 2 and qualified[0].rsplit(".", 1)[-1] == error.cls_name:
+        return qualified[1]
+    return first or error.cls_name or "failed"
+
+
+def user_error(error):
+    """The exception a step failed with (a `SerializableErrorInfo`), beneath Dagster's wrappers
+    ("Error occurred while executing op ...")."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error
+
+
+def failure_class(failure_data) -> str:
+    """The class name of the exception a step failed with ("" when there is none)."""
+    return user_error(failure_data.error).cls_name or "" if failure_data.error else ""
 
 
 def _value(metadata: dict, key: str):

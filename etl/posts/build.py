@@ -7,6 +7,8 @@ it into parts that can be built independently, on worker processes (`etl.paralle
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,7 +59,11 @@ def _by_article(sources: list[SourceText]) -> list[list[SourceText]]:
     return [by_article[key] for key in sorted(by_article)]
 
 
-def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | None) -> BuildResult:
+def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | None, *,
+                budget: Callable[[], AbstractContextManager] | None = None) -> BuildResult:
+    """Every article of `sources` built from its copies; a copy that cannot be parsed is rejected
+    with the reason, and so is one whose parse outlasts `budget()` (a block that raises
+    `TimeoutError` when its time is up, `etl.parallel.time_budget`)."""
     result = BuildResult()
     for copies in _by_article(sources):
         live = [c for c in copies if not c.deleted]
@@ -70,10 +76,15 @@ def build_batch(sources: list[SourceText], today: date | None, max_bytes: int | 
                     raise PostFormatError(copy.read_error)
                 if max_bytes and len(copy.raw) > max_bytes:
                     raise PostFormatError(too_big(len(copy.raw), max_bytes))
-                parsed.append(parse_post(copy.post_path, decode(copy.raw), today=today))
+                with budget() if budget else nullcontext():
+                    parsed.append(parse_post(copy.post_path, decode(copy.raw), today=today))
             except PostFormatError as error:
                 if not copy.deleted:
                     result.rejections.append(_rejection(copy, error))
+            except TimeoutError as spent:
+                if not copy.deleted:
+                    result.rejections.append(_rejection(copy, PostFormatError(
+                        f"parsing {spent} (ETL_PARSE_SECONDS_PER_FILE): the post was set aside unparsed")))
         if parsed:
             result.articles.append(merge_posts(parsed, deleted_from_source=not live))
         else:

@@ -23,11 +23,14 @@ Rules
 3. Short names, of two characters or fewer (`格力`, `中信`, `FF`), are too often plain words or
    parts of words. A learned short name never counts from the dictionary (one article's link text is
    not evidence enough: the code parser once read `Lp` off `Sunoco Lp`); an imported one counts only
-   where it stands apart: the character before it is not a CJK ideograph, or is one of
-   `_SHORT_BEFORE` (`和`, `与`, `据`…), and the one after it is not a CJK ideograph, or is one of
-   `_SHORT_AFTER` (`涨`, `跌`, `股`, `表`示, `公`司, `董`事长, `午`后, `盘`中…). A claimed short name
-   counts anywhere: the article ties it. Names glued into other words (`红星路`, `龙头红星大涨`) are
-   missed on purpose: the synthetic benchmark measures what that costs (docs/benchmarks.md).
+   where it stands apart: where it opens a clause (the text's start, or after a character that is
+   not a CJK ideograph: `茅台重回2000元`, `，立讯为…`) unless a place word follows (`_PLACE_WORDS`:
+   `红星路`, `红星大厦`); elsewhere where the character before it is one of `_SHORT_BEFORE` (`和`, `与`,
+   `据`…) and the one after it is not a CJK ideograph or is one of `_SHORT_AFTER` (`涨`, `跌`, `股`,
+   `表`示, `公`司, `董`事长, `午`后, `盘`中…). A claimed short name counts anywhere: the article ties
+   it. Names glued into other words (`龙头红星大涨`, `一颗红星`) are missed on purpose, and a short
+   alias that is also a common word belongs in `STOP_WORDS` (rule 4): docs/name-accuracy.md measures
+   both.
 4. Common words. `STOP_WORDS` are generic words that are also some security's name or alias
    (`中国`, `平安`, `机器人`, `数字经济`, `氢能`). A learned one never counts; an imported one counts
    only where it reads as a company: it opens a clause (the text's start, after punctuation, or
@@ -106,6 +109,9 @@ BLOCKING_PHRASES = (
 )
 _SHORT_BEFORE = frozenset("和与及跟同据对将在的")
 _SHORT_AFTER = frozenset("和与及跟同的在将等称涨跌股公表发宣推已再也旗董午盘早尾今近此拟获预总子")
+# Rule 3: what makes a short name that opens a clause a place (`某某路`, `某某大厦`).
+_PLACE_WORDS = ("路", "街", "道", "巷", "村", "镇", "乡", "区", "县", "市", "省", "大厦", "广场", "中心", "公园",
+                "小区", "花园", "山", "湖", "河", "桥")
 # Rule 4: what a common word needs around it to name a company (in folded text).
 _COMPANY_AFTER = ("公告", "表示", "披露", "回购", "股价", "涨停", "跌停", "董事", "股东", "在互动平台", "称", ":")
 _COMPANY_BEFORE = frozenset("据")
@@ -124,6 +130,7 @@ _H_SHARE_SUFFIX = "股份"
 _OWN_LEGAL_FORMS = frozenset(("", "集团", "控股", "(集团)", "(控股)", "控股集团"))
 
 _SENTENCE_ENDS = "。！？!?；;\n"
+_SENTENCE_SPAN = 200
 _HONG_KONG_TRADING = re.compile(r"港股|港元|港币|[Hh]股|恒指|恒生指数|恒生科技指数")
 _SECID = re.compile(r"^\d+\.[A-Za-z0-9]+$")
 _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
@@ -341,9 +348,12 @@ def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], bloc
 
 
 def _hong_kong_sentence(text: str, start: int, end: int) -> bool:
-    """Rule 6: the sentence around `text[start:end]` speaks of Hong Kong trading."""
-    opening = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
-    closing = min((at for at in (text.find(c, end) for c in _SENTENCE_ENDS) if at >= 0), default=len(text))
+    """Rule 6: the sentence around `text[start:end]` speaks of Hong Kong trading. A sentence is read at
+    most `_SENTENCE_SPAN` characters either side, so a text without punctuation costs each
+    occurrence a bounded look, not the whole text."""
+    first, last = max(0, start - _SENTENCE_SPAN), min(len(text), end + _SENTENCE_SPAN)
+    opening = max(max(text.rfind(c, first, start) for c in _SENTENCE_ENDS) + 1, first)
+    closing = min((at for at in (text.find(c, end, last) for c in _SENTENCE_ENDS) if at >= 0), default=last)
     return bool(_HONG_KONG_TRADING.search(text, opening, closing))
 
 
@@ -443,6 +453,8 @@ def _stands_apart(text: str, start: int, end: int) -> bool:
     """Rule 3 for an imported short name."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if not _is_cjk(before) and not text.startswith(_PLACE_WORDS, end):
+        return True  # it opens a clause: a subject
     return all(not c or not _is_cjk(c) or c in allowed
                for c, allowed in ((before, _SHORT_BEFORE), (after, _SHORT_AFTER)))
 

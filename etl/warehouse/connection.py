@@ -9,9 +9,11 @@ from pathlib import Path
 
 import duckdb
 
+from etl.core.settings import DEFAULT_LOCK_WAIT_SECONDS
+from etl.warehouse.audit import record_kept
 from etl.warehouse.sql import ForeignSchemaError, apply_schema, refuse_foreign_tables
 
-LOCK_WAIT_SECONDS = 60.0
+LOCK_WAIT_SECONDS = DEFAULT_LOCK_WAIT_SECONDS
 MEMORY_LIMIT = "512MB"
 """DuckDB's own memory (cache, sorts, copies): left at its default (80% of RAM) it keeps the tables
 it has touched in memory, so a load's footprint would grow with the warehouse; beyond this it
@@ -37,7 +39,9 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
     """A read-write connection with the schema applied. DuckDB lets one process write a file;
     when another holds it we wait with backoff, then fail naming the holder (DuckDB's message
     carries its PID). A file that cannot be opened for writing (a read-only file system, not a
-    DuckDB file) or that holds another schema is a `WarehouseError`, and nothing is written to it."""
+    DuckDB file) or that holds another schema is a `WarehouseError`, and nothing is written to it.
+    `load_run` rows kept aside by runs that could not write them (`etl.warehouse.audit`) are
+    recorded first."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +70,7 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
             raise _foreign(path, exc) from exc
         except duckdb.IOException as exc:  # the first write: a file system that turned read-only, a full disk
             raise WarehouseError(f"cannot write to warehouse {path}: {_first_line(exc)}") from exc
+        record_kept(conn, path)
         yield conn
     finally:
         conn.close()

@@ -16,16 +16,17 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 
-from etl.parallel import in_background, ordered_map, worker_count
+from etl.parallel import in_background, ordered_map, time_budget, worker_count
 from etl.posts.build import SourceText, build_batch, split_by_article
 from etl.posts.frontmatter import PostFormatError, normalize_text, parse_front_matter
 from etl.posts.identity import identify
 from etl.posts.post import decode, partition_date
-from etl.warehouse import loads
+from etl.warehouse import guard, loads
 from etl.warehouse.sources import FileVersion, SourceFile, discover, read_file
 
 
@@ -84,7 +85,8 @@ unseen: its stamp is not kept, so the next load hashes it (git's "racily clean" 
 
 
 def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: str, now: datetime, max_bytes: int,
-                 trust_stamps: bool = True, listing: pa.Table | None = None, workers: int = 1) -> IngestSummary:
+                 trust_stamps: bool = True, listing: pa.Table | None = None, workers: int = 1,
+                 max_delete_share: float = 1.0) -> IngestSummary:
     """Compare the folder's files in `window` with raw_post, store new and changed versions, mark
     unchanged ones seen and vanished ones deleted, and queue the articles they feed.
 
@@ -95,7 +97,9 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
     file over `max_bytes`, a link out of the folder or a name that is not UTF-8 is stored unread, with
     the reason in `read_error`, and quarantined by the next step.
     `trust_stamps=False` reads and hashes every file. `listing` is the folder's `listing_of` when
-    the caller has just taken it (`etl load`'s plan)."""
+    the caller has just taken it (`etl load`'s plan). Files gone that would take more than
+    `max_delete_share` of the live articles with them stop the scan before it writes
+    (`guard.LoadRefused`)."""
     stale_after_ns = time.time_ns() - STAMP_SETTLE_NS
     if listing is None:
         listing = listing_of(discover(posts_dir))
@@ -111,6 +115,8 @@ def ingest_files(conn, posts_dir: Path, window: DateWindow | None, *, run_id: st
             summary.deleted.append(entry.post_path)
             affected.add(identify(entry.post_path).article_id)
     to_read = [entry for entry in entries if entry.action == "read"]
+    arriving = [identify(entry.post_path).article_id for entry in to_read if entry.stored_sha256 is None]
+    guard.check_deletions(conn, summary.deleted, arriving, limit=max_delete_share, posts_dir=posts_dir)
     examined = _examine_all(posts_dir, to_read, window, stale_after_ns, max_bytes,
                             workers=worker_count(workers, len(to_read)))
     with _BatchWriter(conn, run_id=run_id, now=now) as writer:
@@ -269,14 +275,16 @@ class RebuildSummary:
     unbuildable: list[str] = field(default_factory=list)
 
 
-def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers: int) -> RebuildSummary:
+def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers: int,
+                    parse_seconds: float | None = None) -> RebuildSummary:
     """Rebuild every queued article from its files' current versions, a batch at a time: while
-    worker processes parse a batch, this process fetches the next one and stores the last."""
+    worker processes parse a batch, this process fetches the next one and stores the last. A file
+    whose parse takes longer than `parse_seconds` is quarantined and the load goes on."""
     pending = loads.pending_articles(conn)
     batches = [pending[i : i + REBUILD_BATCH_ARTICLES] for i in range(0, len(pending), REBUILD_BATCH_ARTICLES)]
     sources_of = (loads.pending_sources(conn, ids[0], ids[-1]) for ids in batches)
     summary = RebuildSummary()
-    built_batches = build_in_batches(sources_of, today=today, max_bytes=max_bytes,
+    built_batches = build_in_batches(sources_of, today=today, max_bytes=max_bytes, parse_seconds=parse_seconds,
                                      workers=worker_count(workers, len(pending)))
     for ids, parts in zip(batches, built_batches):
         built = loads.ArticleTables.combined(parts)
@@ -288,18 +296,18 @@ def rebuild_pending(conn, *, today: date, now: datetime, max_bytes: int, workers
 
 
 def build_in_batches(batches: Iterable[list[SourceText]], *, today: date | None = None, max_bytes: int | None = None,
-                     workers: int = 1) -> Iterator[list[loads.ArticleTables]]:
+                     parse_seconds: float | None = None, workers: int = 1) -> Iterator[list[loads.ArticleTables]]:
     """For each batch (every copy of its articles), in order: its articles built and shaped into
     Arrow tables, in one part per worker. The next batch is fetched and parsed while the caller
     stores the last one; Arrow tables cross between processes far cheaper than Python rows."""
     parts_per_batch: deque[int] = deque()
 
-    def parts() -> Iterator[tuple[list[SourceText], date | None, int | None]]:
+    def parts() -> Iterator[tuple[list[SourceText], date | None, int | None, float | None]]:
         for batch in batches:
             split = split_by_article(batch, workers)
             parts_per_batch.append(len(split))
             for part in split:
-                yield part, today, max_bytes
+                yield part, today, max_bytes, parse_seconds
 
     built = ordered_map(_build_tables, parts(), workers=workers)
     for first in built:
@@ -308,6 +316,7 @@ def build_in_batches(batches: Iterable[list[SourceText]], *, today: date | None 
         yield batch
 
 
-def _build_tables(part: tuple[list[SourceText], date | None, int | None]) -> loads.ArticleTables:
-    sources, today, max_bytes = part
-    return loads.ArticleTables.of(build_batch(sources, today, max_bytes))
+def _build_tables(part: tuple[list[SourceText], date | None, int | None, float | None]) -> loads.ArticleTables:
+    sources, today, max_bytes, parse_seconds = part
+    budget = partial(time_budget, parse_seconds) if parse_seconds else None
+    return loads.ArticleTables.of(build_batch(sources, today, max_bytes, budget=budget))

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.warehouse import loads
+from etl.warehouse import guard, loads
 from etl.posts.version import rules_version
 from etl.warehouse.derivation import rules_change
 from etl.warehouse.ingest import listing_of, source_partition
@@ -84,6 +84,9 @@ class FolderComparison:
     """The distinct partition dates the run must cover: those of the files to scan (and of every
     file, and every date live in the warehouse, when `full_reason` is set)."""
     full_reason: str | None = None
+    deletions: guard.Deletions | None = None
+    """What the load would take out of the warehouse (`etl.warehouse.guard`); None for a new warehouse,
+    or one a writer holds (the run's own guard decides then)."""
     listing: pa.Table | None = field(default=None, repr=False, compare=False)
     """The folder's path, size and mtime as stat'ed here (`ingest.listing_of`), for the run's scan
     to use instead of listing the folder again; None when the files were not stat'ed (a new
@@ -103,6 +106,7 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
     the user asked for a full load) makes every date part of the run. `max_bytes`: the run's
     ETL_MAX_POST_BYTES (a bigger file is not read, here either)."""
     sources = discover(posts_dir)
+    deletions = _deletions(warehouse, sources)
     if full_reason is None:
         if not warehouse.exists():
             full_reason = "a new warehouse"
@@ -119,9 +123,24 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
             full_reason = f"the warehouse could not be compared with the folder ({exc})"
     if full_reason:
         return FolderComparison(len(sources), len(sources), _distinct(_every_day(sources, warehouse, max_bytes)),
-                                full_reason, listing=listing)
+                                full_reason, deletions, listing=listing)
     days = [source_partition(source, max_bytes=max_bytes) for source in stale] + vanished_days
-    return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), listing=listing)
+    return FolderComparison(len(sources), len(stale) + len(vanished_days), _distinct(days), deletions=deletions,
+                            listing=listing)
+
+
+def _deletions(warehouse: Path, sources: list[SourceFile]) -> guard.Deletions | None:
+    """The live articles whose files are all gone from the folder, read-only."""
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            present = {source.post_path for source in sources}
+            stored = set(guard.live_paths(conn))
+            arriving = [source.identity.article_id for source in sources if source.post_path not in stored]
+            return guard.deletions(conn, sorted(stored - present), arriving)
+    except duckdb.Error:  # a writer holds the file, or it predates these tables
+        return None
 
 
 def _rules_changed(warehouse: Path) -> str | None:
@@ -149,7 +168,7 @@ def _every_day(sources: list[SourceFile], warehouse: Path, max_bytes: int) -> li
 
 def _range(days: Sequence[date | None], bounds: tuple[date, date]) -> tuple[date, date]:
     first, last = bounds
-    # A file with no date in the partition range is scanned by every run: any range will do.
+    # A file with no date in the archive's range is scanned by every run: any range will do.
     in_range = [day for day in days if day and first <= day <= last] or [last]
     return min(in_range), max(in_range)
 

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS learned_security_name (
     last_seen_date  DATE,
     PRIMARY KEY (secid, name)
 );
-COMMENT ON TABLE learned_security_name IS 'One row per security and name that a code or markup mention in the warehouse gives it (贵州茅台(600519), a keytip link''s text): the names learned from the news itself. Rebuilt whole by the stock_mentions asset after the code and markup mentions are published; mentions found by name alone teach nothing.';
+COMMENT ON TABLE learned_security_name IS 'One row per security and name that a code or markup mention in a live article (not deleted from the source) gives it (贵州茅台(600519), a keytip link''s text): the names learned from the news itself. Rebuilt whole by the stock_mentions asset after the code and markup mentions are published; mentions found by name alone teach nothing.';
 COMMENT ON COLUMN learned_security_name.secid IS 'EastMoney security id MARKET.CODE.';
 COMMENT ON COLUMN learned_security_name.name IS 'The name as written before the code or as the link text (stock_mention.name), trimmed.';
 COMMENT ON COLUMN learned_security_name.article_count IS 'Articles whose code or markup mention of the security gives this name; ranks the securities that share a name.';

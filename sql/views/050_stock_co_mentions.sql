@@ -3,7 +3,14 @@
 -- indices pair like stocks (filter on security_type_a/_b). Articles deleted from the source
 -- (article.deleted_from_source) are left out; undated articles count. A security named without a
 -- code pairs like any other; coded_articles counts the articles that give both with a code or markup.
+-- Articles that mention more than 100 securities (a list of index members, a market table) are left
+-- out: pairs grow with the square of the mentions, and such a list says nothing about pairs.
 CREATE OR REPLACE VIEW stock_co_mentions AS
+WITH listed AS (
+    SELECT *
+    FROM stock_mention
+    WHERE article_id IN (SELECT article_id FROM stock_mention GROUP BY article_id HAVING count(*) <= 100)
+)
 SELECT a.secid AS secid_a,
        sa.name AS name_a,
        a.security_type AS security_type_a,
@@ -14,15 +21,15 @@ SELECT a.secid AS secid_a,
        count(*) FILTER (WHERE a.sources <> ['name'] AND b.sources <> ['name']) AS coded_articles,
        min(art.published_date) AS first_date,
        max(art.published_date) AS last_date
-FROM stock_mention AS a
-JOIN stock_mention AS b ON b.article_id = a.article_id AND a.secid < b.secid
+FROM listed AS a
+JOIN listed AS b ON b.article_id = a.article_id AND a.secid < b.secid
 JOIN article AS art ON art.article_id = a.article_id
 LEFT JOIN security AS sa ON sa.secid = a.secid
 LEFT JOIN security AS sb ON sb.secid = b.secid
 WHERE NOT art.deleted_from_source
 GROUP BY a.secid, sa.name, a.security_type, b.secid, sb.name, b.security_type
 ORDER BY articles DESC, secid_a, secid_b;
-COMMENT ON VIEW stock_co_mentions IS 'One row per pair of securities mentioned together in at least one article (secid_a < secid_b), over all dates; articles deleted from the source are left out.';
+COMMENT ON VIEW stock_co_mentions IS 'One row per pair of securities mentioned together in at least one article (secid_a < secid_b), over all dates; articles deleted from the source, and articles mentioning more than 100 securities (lists), are left out.';
 COMMENT ON COLUMN stock_co_mentions.secid_a IS 'The first security of the pair (the smaller secid as text).';
 COMMENT ON COLUMN stock_co_mentions.name_a IS 'Latest name of secid_a.';
 COMMENT ON COLUMN stock_co_mentions.security_type_a IS 'Type of secid_a: stock, fund, board, index, bond or unknown.';

@@ -53,19 +53,27 @@ LOCATIONS = "{ workspaceOrError { ... on Workspace { locationEntries { name load
 
 
 class Server:
-    def __init__(self, root: Path):
-        self.home, self.posts, self.warehouse = root / "dagster_home", root / "posts", root / "wh" / "warehouse.duckdb"
+    """`dagster dev` over a posts folder: by default `root/posts` filled with the sample posts;
+    `posts` names a folder to use as it is (the browser test's, a benchmark corpus); `env` adds to
+    or overrides the settings (ETL_*) the server runs with."""
+
+    def __init__(self, root: Path, *, posts: Path | None = None, env: dict[str, str] | None = None):
+        self.home, self.warehouse = root / "dagster_home", root / "wh" / "warehouse.duckdb"
+        self.posts, self.fill = (posts, False) if posts else (root / "posts", True)
         self.snapshot = self.warehouse.with_name("warehouse.analyst.duckdb")
         self.log = root / "dagster_dev.log"
         self.port = free_port()
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.home.mkdir()
         shutil.copy(REPO / "dagster.yaml", self.home / "dagster.yaml")
-        sample_folder(self.posts)
+        if self.fill:
+            sample_folder(self.posts)
         env = {**os.environ, "DAGSTER_HOME": str(self.home), "ETL_POSTS_DIR": str(self.posts),
-               "ETL_WAREHOUSE": str(self.warehouse), "ETL_WORKERS": "1", "ETL_SENSOR_INTERVAL_SECONDS": "5"}
+               "ETL_WAREHOUSE": str(self.warehouse), "ETL_WORKERS": "1", "ETL_SENSOR_INTERVAL_SECONDS": "5",
+               **self.env}
         env.pop("ETL_ANALYST_DB", None)
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(

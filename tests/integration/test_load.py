@@ -108,7 +108,8 @@ BAD_FILES = {
 }
 
 
-def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path):
+def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("ETL_MAX_DELETE_SHARE", "1")  # more bad files than good: past the guard's share
     posts = write_posts(small_corpus, BAD_FILES)
     (posts / "_posts/loop.md").symlink_to(posts / "_posts/loop.md")
     (posts / "_posts/sub").mkdir()

@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -250,10 +249,12 @@ def test_etl_load_compares_the_folder_in_a_forked_child_while_it_imports_dagster
 def test_a_comparison_that_fails_in_the_child_fails_the_load_with_the_childs_error(tmp_path):
     # `etl load` checks the folder first; `etl.cli.load.load` called as a library does not.
     missing = tmp_path / "no-such-folder"
+    scratch = tmp_path / "tmp"  # its own temporary folder: other loads on this machine use the shared one
+    scratch.mkdir()
     script = "import sys; from pathlib import Path; from etl.cli.load import load; load(Path(sys.argv[1]), Path(sys.argv[2]))"
     done = subprocess.run([sys.executable, "-c", script, str(missing), str(tmp_path / "w.duckdb")],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == 1
     assert f"FileNotFoundError: posts folder {missing} does not exist" in done.stderr
     assert "in the forked process:" in done.stderr  # the child's traceback, attached
-    assert not list(Path(tempfile.gettempdir()).glob("etl-load-*/listing.arrow"))  # no scratch left behind
+    assert not list(scratch.glob("etl-load-*/listing.arrow"))  # no scratch left behind

@@ -80,3 +80,37 @@ def test_a_cancelled_child_is_stopped_and_reaped():
         os.kill(pid, 0)
     with pytest.raises(RuntimeError, match="'etl sleep' was cancelled"):
         pending.result()
+
+
+def _open_files(_) -> set[str]:
+    """What this process's descriptors point to (`socket:[inode]`, `pipe:[inode]`, paths)."""
+    files = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            files.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed by now
+            pass
+    return files
+
+
+def _echo(connection) -> None:
+    while True:
+        try:
+            connection.send(connection.recv())
+        except EOFError:
+            return
+
+
+def test_workers_forked_after_a_helper_do_not_hold_its_pipe():
+    """A helper sees its pipe close when its parent goes, not when the last worker does."""
+    from etl.parallel import ForkedService, ordered_map
+
+    helper = ForkedService(_echo, name="echo")
+    try:
+        assert helper.request("ping") == "ping"
+        parent_end = os.readlink(f"/proc/self/fd/{helper._connection.fileno()}")
+        for files in ordered_map(_open_files, [1, 2], workers=2):
+            assert parent_end not in files
+        assert helper.request("still here") == "still here"
+    finally:
+        helper.stop()

@@ -116,10 +116,13 @@ def test_short_names(matcher):
     assert found(matcher, "今日银海涨停。") == {}
     # An imported short name counts where it stands apart, not glued inside other words.
     assert found(matcher, "家电股走强，红星涨5%，中行跟涨。") == {"0.002999": ("红星",), "1.601988": ("中行",)}
-    assert found(matcher, "红星闪闪，一颗红星照耀。") == {}
+    assert found(matcher, "一颗红星照耀，星星点点。") == {}
     assert found(matcher, "红星表示将扩产。") == {"0.002999": ("红星",)}
     assert found(matcher, "红星董事长称，红星午后涨停。") == {"0.002999": ("红星",)}
-    assert found(matcher, "红星路的大厦，龙头红星大涨。") == {}  # glued into words: missed on purpose
+    # Opening a clause, a short name is the subject, whatever follows but a place word.
+    assert found(matcher, "“红星”重回高位！红星飙升。") == {"0.002999": ("红星",)}
+    assert found(matcher, "红星路的项目开工，红星大厦开放。") == {}
+    assert found(matcher, "他说红星在路上，龙头红星大涨。") == {}  # glued into words: missed on purpose
     # Claimed (tied to a code in the article), a short name counts anywhere.
     assert found(matcher, "今日银海涨停，银海(300998)公告。", claimed={"0.300998": "银海"}) == {"0.300998": ("银海",)}
 
@@ -256,6 +259,18 @@ def test_ten_thousand_names_build_and_match():
     finally:
         signal.alarm(0)
     assert len(big) == 10_000 and len(result) == 10_000
+
+
+def test_a_long_text_of_shared_names_without_punctuation_is_read_in_bounded_time(matcher):
+    """Each occurrence of a name of several securities looks for its sentence a bounded span either
+    side: a post of them at the size limit, with no punctuation, finishes well within the alarm."""
+    text = "远航铝业" * 175_000  # 700,000 characters: a post at the 2 MiB limit
+    signal.alarm(60)
+    try:
+        result = matcher.find_names(None, text)
+    finally:
+        signal.alarm(0)
+    assert set(result) == {"1.601998"} and result["1.601998"].count == 175_000
 
 
 def test_measure_counts_hits_misses_and_false_alarms(matcher):

@@ -11,7 +11,8 @@ from etl.cli import main
 from etl.core.settings import DEFAULT_MAX_POST_BYTES, SAMPLE_POSTS_DIR, SettingsError, load_settings
 
 VARIABLES = ("ETL_POSTS_DIR", "ETL_WAREHOUSE", "ETL_ANALYST_DB", "ETL_ANALYST_DB_STORAGE_VERSION",
-             "ETL_MAX_POST_BYTES", "ETL_WORKERS", "ETL_HASH_EVERY_FILE", "ETL_SENSOR_INTERVAL_SECONDS")
+             "ETL_MAX_POST_BYTES", "ETL_WORKERS", "ETL_HASH_EVERY_FILE", "ETL_SENSOR_INTERVAL_SECONDS",
+             "ETL_MAX_DELETE_SHARE", "ETL_PARSE_SECONDS_PER_FILE", "ETL_LOCK_WAIT_SECONDS")
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,7 @@ def test_defaults():
     settings = load_settings()
     assert (settings.posts_dir, settings.max_post_bytes, settings.hash_every_file, settings.sensor_interval_seconds) \
         == (SAMPLE_POSTS_DIR, DEFAULT_MAX_POST_BYTES, False, 30)
+    assert (settings.max_delete_share, settings.parse_seconds_per_file, settings.lock_wait_seconds) == (0.2, 10, 60)
     assert settings.workers == os.cpu_count()
 
 
@@ -39,6 +41,12 @@ def test_defaults():
     ("ETL_SENSOR_INTERVAL_SECONDS", "abc", "a whole number of seconds, at least 1"),
     ("ETL_HASH_EVERY_FILE", "maybe", "one of 1, true, yes, on (on) or 0, false, no, off (off)"),
     ("ETL_ANALYST_DB_STORAGE_VERSION", "1.5", "a DuckDB storage version such as v1.5.0"),
+    ("ETL_MAX_DELETE_SHARE", "20%", "a share from 0 to 1, such as 0.2 for 20% (default 0.2)"),
+    ("ETL_MAX_DELETE_SHARE", "1.5", "a share from 0 to 1"),
+    ("ETL_MAX_DELETE_SHARE", "nan", "a share from 0 to 1"),
+    ("ETL_PARSE_SECONDS_PER_FILE", "0", "a number of seconds above 0, such as 2.5 (default 10)"),
+    ("ETL_PARSE_SECONDS_PER_FILE", "inf", "a number of seconds above 0"),
+    ("ETL_LOCK_WAIT_SECONDS", "-1", "a number of seconds above 0, such as 2.5 (default 60)"),
 ])
 def test_a_bad_value_is_named_with_what_is_allowed(monkeypatch, name, value, allowed):
     monkeypatch.setenv(name, value)

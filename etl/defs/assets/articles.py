@@ -26,7 +26,7 @@ def articles(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: Ware
     with duckdb.get_connection() as conn:
         rederived = queue_rederivation(conn, now=now, everything=rederives_everything(context.run.tags))
         summary = rebuild_pending(conn, today=shanghai_today(), now=now, max_bytes=posts.max_post_bytes,
-                                  workers=posts.workers)
+                                  workers=posts.workers, parse_seconds=posts.parse_seconds_per_file)
         total = conn.execute("SELECT count(*) FROM article").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM rejected_post").fetchone()[0]
         preview = markdown_table(conn, read_sql("metadata/article_preview.sql"))

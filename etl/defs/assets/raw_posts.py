@@ -27,7 +27,7 @@ def raw_posts(context: dg.AssetExecutionContext, posts: PostsFolder, duckdb: War
         summary = ingest_files(conn, root, window, run_id=context.run.run_id, now=now,
                                max_bytes=posts.max_post_bytes,
                                trust_stamps=not posts.hash_every_file, listing=posts.planned_listing(),
-                               workers=posts.workers)
+                               workers=posts.workers, max_delete_share=duckdb.max_delete_share)
         total = conn.execute("SELECT count(*) FROM raw_post").fetchall()[0][0]
         changes = pa.table({"post_path": summary.new + summary.changed,
                             "change": ["new"] * len(summary.new) + ["changed"] * len(summary.changed)})

@@ -10,6 +10,7 @@ from etl.core.settings import analyst_db_for, analyst_db_storage_version
 from etl.defs.assets.common import TABLE_ASSET, nearest, parents_of
 from etl.defs.resources import Warehouse
 from etl.defs.runs import load_run_row
+from etl.warehouse.guard import check_quarantine
 from etl.warehouse.publish import publish_snapshot, record_load_run
 
 
@@ -31,6 +32,7 @@ def build_analyst_snapshot(upstream: Sequence[dg.AssetsDefinition]) -> dg.Assets
         target = analyst_db_for(Path(duckdb.database))
         row = load_run_row(context.instance, context.run.run_id, status="success", recorded_by="analyst_snapshot")
         with duckdb.get_connection() as conn:
+            check_quarantine(conn, limit=duckdb.max_delete_share)  # a source gone bad is not published
             record_load_run(conn, row)
             snapshot = publish_snapshot(conn, target, storage_version=analyst_db_storage_version())
         context.log.info(f"published {snapshot.path} ({snapshot.size_bytes} bytes, {snapshot.tables} tables, "
