@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +146,10 @@ def _compare_and_keep_listing(posts_dir: Path, warehouse: Path, full_reason: str
 def command(args: argparse.Namespace) -> int:
     """`etl load`."""
     from etl.core.settings import load_settings
+
+    # Dagster's notices about beta and preview parameters are for asset authors, not for someone
+    # running a load, whose first line on stderr is the cause of a failure.
+    warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
 
     settings = load_settings()
     posts_dir = Path(args.posts).resolve() if args.posts else settings.posts_dir

@@ -11,6 +11,7 @@ import duckdb
 from etl.cli.load import REFUSED
 from etl.defs.materialize import refused
 from etl.defs.runs import failure_cause, failure_class, user_error
+from etl.warehouse.audit import pending_file
 from etl.warehouse.guard import LoadRefused
 from etl.warehouse.publish import table_rows
 
@@ -56,6 +57,8 @@ def print_load_report(outcome, warehouse: Path) -> int:
     failed_blocking = _print_checks(result)
     if not result.success:
         _print_failed_steps(failed_steps)
+        if pending_file(warehouse).exists():
+            print(f"This run's load_run row waits in {pending_file(warehouse)} until the warehouse can be written.")
         if refused(result):
             print("Load REFUSED: see the first line; the analyst snapshot still shows the last good load.")
             return REFUSED

@@ -141,9 +141,7 @@ def record_or_keep(warehouse: Path, row) -> None:
             record_load_run(conn, row)
     except (WarehouseError, duckdb.Error) as exc:
         try:
-            kept = keep_for_later(warehouse, row)
+            keep_for_later(warehouse, row)
         except OSError as kept_exc:
             print(f"warning: the run could not be recorded in load_run ({exc}), nor kept aside: {kept_exc}",
                   file=sys.stderr)
-            return
-        print(f"note: load_run row kept in {kept} until the warehouse can be written ({exc})", file=sys.stderr)

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from etl.warehouse import guard, loads
 from etl.posts.version import rules_version
+from etl.warehouse.audit import pending_file
 from etl.warehouse.derivation import rules_change
 from etl.warehouse.ingest import listing_of, source_partition
 from etl.warehouse.sources import SourceFile, discover, read_file
@@ -69,7 +70,10 @@ def snapshot_is_current(warehouse: Path, snapshot: Path) -> bool:
         written = warehouse.stat().st_mtime_ns
     except FileNotFoundError:
         return False
-    return published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
+    # A failed run's load_run row waiting beside the warehouse (etl.warehouse.audit) is a load that
+    # did not finish too: the next load writes it, and publishes a snapshot that carries it.
+    return (published >= written and not warehouse.with_name(warehouse.name + ".wal").exists()
+            and not pending_file(warehouse).exists())
 
 
 @dataclass(frozen=True)
