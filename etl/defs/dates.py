@@ -5,8 +5,8 @@ partitions definition, posts or not, as materialized or missing: a full load ove
 daily partitions logged some 1,800 events, and dates without posts stayed "missing" for ever.
 So the assets are not partitioned; the sensor, the schedule and `etl load` put the dates they want
 scanned in the tags below, and a run without them (Materialize all in the UI) scans every file,
-which is `etl load --full`'s run. What a run found per month is in `raw_posts`' metadata and its
-range in `load_run` (README, "Running Dagster")."""
+which is the run `etl load` makes for a new warehouse. What a run found per date (or month) is in
+`raw_posts`' metadata and its range in `load_run` (README, "Running Dagster")."""
 
 from __future__ import annotations
 

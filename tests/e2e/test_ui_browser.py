@@ -123,12 +123,12 @@ def clicked(ui, browser):
     return run_id
 
 
-def test_materialize_all_is_one_run_of_the_whole_graph_like_etl_load_full(ui, clicked):
+def test_materialize_all_is_one_run_of_the_whole_graph_over_every_file(ui, clicked):
     with ui.instance() as instance:
         run = instance.get_run_by_id(clicked)
         assert run.status == dg.DagsterRunStatus.SUCCESS, ui.log.read_text(errors="replace")[-3000:]
         assert [r.dagster_run.run_id for r in instance.get_run_records()] == [clicked]  # no backfill, no second run
-        assert "etl/dates_start" not in run.tags  # no dates: every file, as etl load --full
+        assert "etl/dates_start" not in run.tags  # no dates: every file, as etl load on a new warehouse
         materialized = {e.asset_key.to_user_string() for e in instance.all_logs(
             clicked, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION) for e in [e.get_dagster_event()]}
         checks = [e.get_dagster_event().asset_check_evaluation_data for e in instance.all_logs(
