@@ -65,20 +65,12 @@ class RejectionRow:
 
 
 @dataclass(frozen=True)
-class NameFactRow:
+class NameFactRow(StockMentionRow):
     """One security of one article, as name matching writes it to `stock_mention`
     (`etl.warehouse.names`): a new mention found by name alone (`claimed` false), or a mention the
     article's codes or markup made (`claimed` true), as the code parser found it plus its place
     and relevance."""
 
-    article_id: str
-    secid: str
-    market_id: Int32
-    code: str
-    name: str | None
-    security_type: str
-    mention_count: Int32
-    sources: list[str]
     claimed: bool
     in_title: bool
     first_offset: Int32 | None

@@ -128,30 +128,27 @@ def _whole_number(name: str, default: int, unit: str) -> int:
 
 def _share(name: str, default: float) -> float:
     """A fraction from 0 to 1: 0 refuses any deletion, 1 allows any."""
-    value = _value(name, str(default))
-    if value is None:
-        return default
-    try:
-        share = float(value)
-    except ValueError:
-        share = -1.0
-    if not 0 <= share <= 1:
-        raise _bad(name, value, f"a share from 0 to 1, such as 0.2 for 20% (default {default})")
-    return share
+    return _real(name, default, str(default), lambda share: 0 <= share <= 1,
+                 f"a share from 0 to 1, such as 0.2 for 20% (default {default})")
 
 
 def _seconds(name: str, default: float) -> float:
     """A positive number of seconds, fractions allowed."""
-    value = _value(name, f"{default:g} seconds")
+    return _real(name, default, f"{default:g} seconds", lambda seconds: 0 < seconds < float("inf"),
+                 f"a number of seconds above 0, such as 2.5 (default {default:g})")
+
+
+def _real(name: str, default: float, shown_default: str, valid, allowed: str) -> float:
+    value = _value(name, shown_default)
     if value is None:
         return default
     try:
-        seconds = float(value)
+        number = float(value)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise _bad(name, value, f"a number of seconds above 0, such as 2.5 (default {default:g})")
-    return seconds
+        raise _bad(name, value, allowed) from None
+    if not valid(number):
+        raise _bad(name, value, allowed)
+    return number
 
 
 def _switch(name: str) -> bool:
