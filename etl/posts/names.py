@@ -139,6 +139,9 @@ _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
 # the folded text are offsets in the text.
 _FOLD = str.maketrans({c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}
                       | {c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
+# The characters `_FOLD` changes, in runs: a text is mostly CJK, which folding leaves alone, and
+# translating only the runs spares the table lookup of every other character.
+_FOLDED_RUN = re.compile("[A-Z\uff01-\uff5e]+")
 # In folded text (full-width brackets and colons are half-width there).
 _ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
 _CLOSING_SOURCE = re.compile(r"\((?:[^()\n、，,。；;:]|\([^()\n、，,。；;:]{1,8}\)){1,30}\)\s*\Z")
@@ -219,7 +222,7 @@ class NameMatcher:
         self._targets = self._compile()
         self._automaton = ahocorasick.Automaton()
         for key, target in self._targets.items():
-            self._automaton.add_word(key, (key, target))
+            self._automaton.add_word(key, (len(key), key, target, _ascii_edge(key)))
         if self._targets:
             self._automaton.make_automaton()
 
@@ -292,7 +295,7 @@ class NameMatcher:
                 hong_kong = hong_kong_title or (len(secids) > 1 and _hong_kong_sentence(text, start, end))
                 chosen = _choose(secids, claimed, hong_kong)
                 tally = tallies.setdefault(chosen, _Tally())
-                tally.add(part, start, text[start:end], (s for s in secids if s != chosen))
+                tally.add(part, start, text[start:end], [s for s in secids if s != chosen] if len(secids) > 1 else ())
         return {secid: tally.mention(secid, secid in claimed) for secid, tally in sorted(tallies.items())}
 
     def _claimed_keys(self, claimed: Mapping[str, str | None]) -> dict[str, _Target]:
@@ -305,17 +308,22 @@ class NameMatcher:
         return extra
 
     def _occurrences(self, text: str, extra: dict[str, _Target], blocked: list[str]
-                     ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+                     ) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, securities) of each name that counts in `text`, left to right."""
         if not text:
-            return
-        folded = text.translate(_FOLD)
+            return []
+        folded = _fold(text)
+        # What a rule looks for must be in the text for the rule to apply: each is looked for once here
+        # rather than at every candidate.
+        legal = "有限" in folded
+        concept = "概念" in folded
         candidates: list[tuple[int, int, _Target]] = []
         if self._targets:
-            for last, (key, target) in self._automaton.iter(folded):
-                start, end = last + 1 - len(key), last + 1
-                if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end) \
-                        or folded.startswith(_INDUSTRY_ENDINGS, end) or _CONCEPT_AFTER.match(folded, end):
+            for last, (length, key, target, ascii_edge) in self._automaton.iter(folded):
+                start, end = last + 1 - length, last + 1
+                if key in extra or (ascii_edge and not _fits(folded, start, end, key)) \
+                        or (legal and _inside_legal_name(folded, end)) \
+                        or folded.startswith(_INDUSTRY_ENDINGS, end) or (concept and _CONCEPT_AFTER.match(folded, end)):
                     continue
                 if target.common:
                     if not _names_a_company(folded, start, end):
@@ -328,18 +336,23 @@ class NameMatcher:
                            if _fits(folded, s, s + len(key), key) and not _inside_legal_name(folded, s + len(key))]
         for phrase in blocked:
             candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
-        candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
+        if "来源" in folded:
+            candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
         tail = max(0, len(folded) - _CLOSING_TAIL)
-        closing = _CLOSING_SOURCE.search(folded, tail)
+        closing = _CLOSING_SOURCE.search(folded, tail) if ")" in folded[tail:] else None
         if closing:
             candidates.append((closing.start(), closing.end(), _BLOCK))
+        if not candidates:
+            return []
+        found = []
         reached = 0
         for start, end, target in sorted(candidates, key=lambda c: (c[0], -c[1])):
             if start < reached:
                 continue
             reached = end
             if target.secids:
-                yield start, end, target.secids
+                found.append((start, end, target.secids))
+        return found
 
 
 def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], blocking_phrases: tuple[str, ...]
@@ -388,7 +401,7 @@ class _Tally:
 
     def add(self, part: str, start: int, written: str, also: Iterable[str]) -> None:
         self.names.add(written)
-        self.also |= dict.fromkeys(also)
+        self.also.update(dict.fromkeys(also))
         if part == "title":
             self.in_title = True
             return
@@ -405,7 +418,16 @@ class _Tally:
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return _FOLDED_RUN.sub(_fold_run, text)
+
+
+def _fold_run(run: re.Match) -> str:
+    return run.group().translate(_FOLD)
+
+
+def _ascii_edge(key: str) -> bool:
+    """Rule 5 can apply: the key begins or ends with an ASCII letter or digit."""
+    return _is_ascii_word(key[0]) or _is_ascii_word(key[-1])
 
 
 def _find_all(text: str, key: str) -> Iterator[int]:
