@@ -140,8 +140,10 @@ _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
 _FOLD = str.maketrans({c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}
                       | {c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
 # The characters `_FOLD` changes, in runs: a text is mostly CJK, which folding leaves alone, and
-# translating only the runs spares the table lookup of every other character.
+# translating only the runs spares the table lookup of every other character. Chinese punctuation
+# that `_FOLD` changes is replaced first, each in one pass, so that few runs are left.
 _FOLDED_RUN = re.compile("[A-Z\uff01-\uff5e]+")
+_FOLDED_PUNCTUATION = tuple((c, c.translate(_FOLD)) for c in "，：；（）！？")
 # In folded text (full-width brackets and colons are half-width there).
 _ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
 _CLOSING_SOURCE = re.compile(r"\((?:[^()\n、，,。；;:]|\([^()\n、，,。；;:]{1,8}\)){1,30}\)\s*\Z")
@@ -332,10 +334,13 @@ class NameMatcher:
                     continue
                 candidates.append((start, end, target))
         for key, target in extra.items():
-            candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
-                           if _fits(folded, s, s + len(key), key) and not _inside_legal_name(folded, s + len(key))]
+            if key in folded:
+                candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
+                               if _fits(folded, s, s + len(key), key)
+                               and not (legal and _inside_legal_name(folded, s + len(key)))]
         for phrase in blocked:
-            candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
+            if phrase in folded:
+                candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
         if "来源" in folded:
             candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
         tail = max(0, len(folded) - _CLOSING_TAIL)
@@ -418,6 +423,8 @@ class _Tally:
 
 
 def _fold(text: str) -> str:
+    for punctuation, folded in _FOLDED_PUNCTUATION:
+        text = text.replace(punctuation, folded)
     return _FOLDED_RUN.sub(_fold_run, text)
 
 
