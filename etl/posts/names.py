@@ -81,6 +81,7 @@ lead beats any count, and counts rank only among equals (a fourth occurrence add
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -294,16 +295,21 @@ class NameMatcher:
         tallies: dict[str, _Tally] = {}
         for part, text in parts:
             for start, end, secids in self._occurrences(text, extra, blocked):
-                hong_kong = hong_kong_title or (len(secids) > 1 and _hong_kong_sentence(text, start, end))
-                chosen = _choose(secids, claimed, hong_kong)
-                tally = tallies.setdefault(chosen, _Tally())
-                tally.add(part, start, text[start:end], [s for s in secids if s != chosen] if len(secids) > 1 else ())
+                if len(secids) == 1:
+                    chosen, also = secids[0], ()
+                else:
+                    chosen = _choose(secids, claimed, hong_kong_title or _hong_kong_sentence(text, start, end))
+                    also = [s for s in secids if s != chosen]
+                tally = tallies.get(chosen)
+                if tally is None:
+                    tally = tallies[chosen] = _Tally()
+                tally.add(part, start, text[start:end], also)
         return {secid: tally.mention(secid, secid in claimed) for secid, tally in sorted(tallies.items())}
 
     def _claimed_keys(self, claimed: Mapping[str, str | None]) -> dict[str, _Target]:
         extra: dict[str, _Target] = {}
         for secid, name in sorted(claimed.items()):
-            key = _fold(name.strip()) if name else ""
+            key = _folded_name(name) if name else ""
             if len(key) >= 2 and key not in self._stop_words and key not in extra:
                 known = self._targets.get(key, _BLOCK).secids
                 extra[key] = _Target((secid, *(s for s in known if s != secid)))
@@ -426,6 +432,12 @@ def _fold(text: str) -> str:
     for punctuation, folded in _FOLDED_PUNCTUATION:
         text = text.replace(punctuation, folded)
     return _FOLDED_RUN.sub(_fold_run, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_name(name: str) -> str:
+    """A claimed name as a key: the same few recur in article after article."""
+    return _fold(name.strip())
 
 
 def _fold_run(run: re.Match) -> str:
