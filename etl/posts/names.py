@@ -341,8 +341,9 @@ class NameMatcher:
                 candidates.append((start, end, target))
         for key, target in extra.items():
             if key in folded:
+                ascii_edge = _ascii_edge(key)
                 candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
-                               if _fits(folded, s, s + len(key), key)
+                               if not (ascii_edge and not _fits(folded, s, s + len(key), key))
                                and not (legal and _inside_legal_name(folded, s + len(key)))]
         for phrase in blocked:
             if phrase in folded:
