@@ -81,6 +81,7 @@ lead beats any count, and counts rank only among equals (a fourth occurrence add
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,11 @@ _MARKET_RANK = {markets.SHANGHAI: 0, markets.SHENZHEN: 0, markets.HONG_KONG: 1,
 # the folded text are offsets in the text.
 _FOLD = str.maketrans({c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}
                       | {c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
+# The characters `_FOLD` changes, in runs: a text is mostly CJK, which folding leaves alone, and
+# translating only the runs spares the table lookup of every other character. Chinese punctuation
+# that `_FOLD` changes is replaced first, each in one pass, so that few runs are left.
+_FOLDED_RUN = re.compile("[A-Z\uff01-\uff5e]+")
+_FOLDED_PUNCTUATION = tuple((c, c.translate(_FOLD)) for c in "，：；（）！？")
 # In folded text (full-width brackets and colons are half-width there).
 _ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
 _CLOSING_SOURCE = re.compile(r"\((?:[^()\n、，,。；;:]|\([^()\n、，,。；;:]{1,8}\)){1,30}\)\s*\Z")
@@ -219,7 +225,7 @@ class NameMatcher:
         self._targets = self._compile()
         self._automaton = ahocorasick.Automaton()
         for key, target in self._targets.items():
-            self._automaton.add_word(key, (key, target))
+            self._automaton.add_word(key, (len(key), key, target, _ascii_edge(key)))
         if self._targets:
             self._automaton.make_automaton()
 
@@ -289,33 +295,43 @@ class NameMatcher:
         tallies: dict[str, _Tally] = {}
         for part, text in parts:
             for start, end, secids in self._occurrences(text, extra, blocked):
-                hong_kong = hong_kong_title or (len(secids) > 1 and _hong_kong_sentence(text, start, end))
-                chosen = _choose(secids, claimed, hong_kong)
-                tally = tallies.setdefault(chosen, _Tally())
-                tally.add(part, start, text[start:end], (s for s in secids if s != chosen))
+                if len(secids) == 1:
+                    chosen, also = secids[0], ()
+                else:
+                    chosen = _choose(secids, claimed, hong_kong_title or _hong_kong_sentence(text, start, end))
+                    also = [s for s in secids if s != chosen]
+                tally = tallies.get(chosen)
+                if tally is None:
+                    tally = tallies[chosen] = _Tally()
+                tally.add(part, start, text[start:end], also)
         return {secid: tally.mention(secid, secid in claimed) for secid, tally in sorted(tallies.items())}
 
     def _claimed_keys(self, claimed: Mapping[str, str | None]) -> dict[str, _Target]:
         extra: dict[str, _Target] = {}
         for secid, name in sorted(claimed.items()):
-            key = _fold(name.strip()) if name else ""
+            key = _folded_name(name) if name else ""
             if len(key) >= 2 and key not in self._stop_words and key not in extra:
                 known = self._targets.get(key, _BLOCK).secids
                 extra[key] = _Target((secid, *(s for s in known if s != secid)))
         return extra
 
     def _occurrences(self, text: str, extra: dict[str, _Target], blocked: list[str]
-                     ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+                     ) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, securities) of each name that counts in `text`, left to right."""
         if not text:
-            return
-        folded = text.translate(_FOLD)
+            return []
+        folded = _fold(text)
+        # What a rule looks for must be in the text for the rule to apply: each is looked for once here
+        # rather than at every candidate.
+        legal = "有限" in folded
+        concept = "概念" in folded
         candidates: list[tuple[int, int, _Target]] = []
         if self._targets:
-            for last, (key, target) in self._automaton.iter(folded):
-                start, end = last + 1 - len(key), last + 1
-                if key in extra or not _fits(folded, start, end, key) or _inside_legal_name(folded, end) \
-                        or folded.startswith(_INDUSTRY_ENDINGS, end) or _CONCEPT_AFTER.match(folded, end):
+            for last, (length, key, target, ascii_edge) in self._automaton.iter(folded):
+                start, end = last + 1 - length, last + 1
+                if key in extra or (ascii_edge and not _fits(folded, start, end, key)) \
+                        or (legal and _inside_legal_name(folded, end)) \
+                        or folded.startswith(_INDUSTRY_ENDINGS, end) or (concept and _CONCEPT_AFTER.match(folded, end)):
                     continue
                 if target.common:
                     if not _names_a_company(folded, start, end):
@@ -324,22 +340,31 @@ class NameMatcher:
                     continue
                 candidates.append((start, end, target))
         for key, target in extra.items():
-            candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
-                           if _fits(folded, s, s + len(key), key) and not _inside_legal_name(folded, s + len(key))]
+            if key in folded:
+                ascii_edge = _ascii_edge(key)
+                candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
+                               if not (ascii_edge and not _fits(folded, s, s + len(key), key))
+                               and not (legal and _inside_legal_name(folded, s + len(key)))]
         for phrase in blocked:
-            candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
-        candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
+            if phrase in folded:
+                candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
+        if "来源" in folded:
+            candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
         tail = max(0, len(folded) - _CLOSING_TAIL)
-        closing = _CLOSING_SOURCE.search(folded, tail)
+        closing = _CLOSING_SOURCE.search(folded, tail) if ")" in folded[tail:] else None
         if closing:
             candidates.append((closing.start(), closing.end(), _BLOCK))
+        if not candidates:
+            return []
+        found = []
         reached = 0
         for start, end, target in sorted(candidates, key=lambda c: (c[0], -c[1])):
             if start < reached:
                 continue
             reached = end
             if target.secids:
-                yield start, end, target.secids
+                found.append((start, end, target.secids))
+        return found
 
 
 def _rebuild(entries: tuple[SecurityName, ...], stop_words: frozenset[str], blocking_phrases: tuple[str, ...]
@@ -388,7 +413,7 @@ class _Tally:
 
     def add(self, part: str, start: int, written: str, also: Iterable[str]) -> None:
         self.names.add(written)
-        self.also |= dict.fromkeys(also)
+        self.also.update(dict.fromkeys(also))
         if part == "title":
             self.in_title = True
             return
@@ -405,7 +430,24 @@ class _Tally:
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    for punctuation, folded in _FOLDED_PUNCTUATION:
+        text = text.replace(punctuation, folded)
+    return _FOLDED_RUN.sub(_fold_run, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_name(name: str) -> str:
+    """A claimed name as a key: the same few recur in article after article."""
+    return _fold(name.strip())
+
+
+def _fold_run(run: re.Match) -> str:
+    return run.group().translate(_FOLD)
+
+
+def _ascii_edge(key: str) -> bool:
+    """Rule 5 can apply: the key begins or ends with an ASCII letter or digit."""
+    return _is_ascii_word(key[0]) or _is_ascii_word(key[-1])
 
 
 def _find_all(text: str, key: str) -> Iterator[int]:

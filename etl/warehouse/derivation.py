@@ -28,7 +28,7 @@ from datetime import datetime
 import ahocorasick
 import pyarrow as pa
 
-from etl.posts.names import _FOLD
+from etl.posts.names import _fold
 from etl.posts.version import rules_version
 from etl.warehouse.loads import registered
 from etl.warehouse.sql import read_sql, run_script, transaction
@@ -107,7 +107,7 @@ def articles_containing(conn, names: Iterable[str]) -> list[str]:
     A few names without a character that folding touches (most Chinese names) are searched by
     DuckDB (`contains`, on its threads, the text never leaving it); the others with one Aho-Corasick
     pass over each article's folded text, whatever their number."""
-    folded = {name.strip().translate(_FOLD) for name in names} - {""}
+    folded = {_fold(name.strip()) for name in names} - {""}
     literal = sorted(name for name in folded if not any(c.isascii() or "\uff01" <= c <= "\uff5e" for c in name))
     if len(literal) > SQL_SEARCH_NAMES:
         literal = []
@@ -123,6 +123,6 @@ def articles_containing(conn, names: Iterable[str]) -> list[str]:
         reader = conn.sql(read_sql("load/article_texts.sql")).to_arrow_reader(TEXT_BATCH_ROWS)
         for batch in reader:
             for article_id, text in zip(batch.column("article_id").to_pylist(), batch.column("text").to_pylist()):
-                if next(automaton.iter(text.translate(_FOLD)), None) is not None:
+                if next(automaton.iter(_fold(text)), None) is not None:
                     found.add(article_id)
     return sorted(found)
