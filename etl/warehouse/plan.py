@@ -115,7 +115,7 @@ def compare_folder(posts_dir: Path, warehouse: Path, snapshot: Path, *, max_byte
         if not warehouse.exists():
             full_reason = "a new warehouse"
         elif not snapshot_is_current(warehouse, snapshot):
-            full_reason = "the warehouse changed after the last published snapshot (a load that did not finish)"
+            full_reason = "the warehouse changed after the last published snapshot (a load that did not finish, or a securities import)"
         else:
             full_reason = _rules_changed(warehouse)
     listing = None
