@@ -11,6 +11,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from etl.core.settings import load_settings
+from etl.defs import pool_wait  # noqa: F401  (every run that uses these resources waits for pool slots asleep)
 from etl.warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, WarehouseLockedError, open_warehouse
 
 DUCKDB_POOL = "duckdb"

@@ -13,7 +13,7 @@ ETL = Path(__file__).resolve().parents[2] / "etl"
 LAYERS = ["core", "posts", "parallel", "warehouse", "quality", "defs", "cli"]
 """From the bottom up: a module may import its own layer and those listed before it."""
 
-DEFS_ORDER = ["dates", "resources", "runs", "assets", "checks", "jobs", "schedules", "sensors",
+DEFS_ORDER = ["dates", "pool_wait", "resources", "runs", "assets", "checks", "jobs", "schedules", "sensors",
               "definitions", "materialize"]
 """Within `etl.defs`, the same rule: assets never import the automation around them."""
 
