@@ -164,7 +164,7 @@ def command(args: argparse.Namespace) -> int:
             outcome = load(posts_dir, warehouse, full=args.full, allow_mass_delete=args.allow_mass_delete)
         except Exception as exc:
             # Not imported before `load` forks: they import DuckDB.
-            from etl.warehouse.connection import WarehouseError
+            from etl.warehouse.connection import WarehouseError, first_line
             from etl.warehouse.guard import LoadRefused
 
             if isinstance(exc, LoadRefused):
@@ -174,7 +174,7 @@ def command(args: argparse.Namespace) -> int:
             if isinstance(exc, WarehouseError):
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-            print(f"error: etl load failed before its run: {type(exc).__name__}: {_first_line(exc)}", file=sys.stderr)
+            print(f"error: etl load failed before its run: {type(exc).__name__}: {first_line(exc)}", file=sys.stderr)
             traceback.print_exc()
             return 1
         from etl.cli.report import (
@@ -182,10 +182,6 @@ def command(args: argparse.Namespace) -> int:
         )
 
         return print_load_report(outcome, warehouse)
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0]
 
 
 def _one_load_at_a_time(warehouse: Path):

@@ -12,7 +12,13 @@ from dagster_duckdb import DuckDBResource
 
 from etl.core.settings import load_settings
 from etl.defs import pool_wait  # noqa: F401  (every run that uses these resources waits for pool slots asleep)
-from etl.warehouse.connection import LOCK_WAIT_SECONDS, WarehouseError, WarehouseLockedError, open_warehouse
+from etl.warehouse.connection import (
+    LOCK_WAIT_SECONDS,
+    WarehouseError,
+    WarehouseLockedError,
+    first_line,
+    open_warehouse,
+)
 
 DUCKDB_POOL = "duckdb"
 """Concurrency pool of every asset and check that writes the DuckDB file; the instance limits it to 1."""
@@ -74,7 +80,7 @@ class Warehouse(DuckDBResource):
         except WarehouseError as exc:
             raise self._failure(exc) from exc
         except duckdb.IOException as exc:  # a write that failed midway: a full disk, a file system gone read-only
-            raise self._failure(exc, f"cannot write to warehouse {self.database}: {_first_line(exc)}") from exc
+            raise self._failure(exc, f"cannot write to warehouse {self.database}: {first_line(exc)}") from exc
 
     def _failure(self, exc: Exception, cause: str | None = None) -> dg.Failure:
         message = str(exc)
@@ -85,15 +91,11 @@ class Warehouse(DuckDBResource):
             metadata["lock_holder_pid"] = pid
             cause = (f"warehouse {self.database} is locked by PID {pid} ({program}): gave up after waiting "
                      f"{self.lock_wait_seconds:.0f}s")
-        return dg.Failure(description=cause or _first_line(exc), metadata=metadata)
+        return dg.Failure(description=cause or first_line(exc), metadata=metadata)
 
 
 LOCK_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
 """How DuckDB names the process holding a file's lock."""
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
 
 
 class GreatExpectations(dg.ConfigurableResource):

@@ -56,7 +56,7 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise WarehouseError(f"cannot open warehouse {path} for writing: {_first_line(exc)}") from exc
+                raise WarehouseError(f"cannot open warehouse {path} for writing: {first_line(exc)}") from exc
             if time.monotonic() >= deadline:
                 raise WarehouseLockedError(
                     f"warehouse {path} is locked by another process after waiting {wait_seconds:.0f}s: {exc}"
@@ -69,7 +69,7 @@ def open_warehouse(path: str | Path, *, wait_seconds: float = LOCK_WAIT_SECONDS)
         except ForeignSchemaError as exc:
             raise _foreign(path, exc) from exc
         except duckdb.IOException as exc:  # the first write: a file system that turned read-only, a full disk
-            raise WarehouseError(f"cannot write to warehouse {path}: {_first_line(exc)}") from exc
+            raise WarehouseError(f"cannot write to warehouse {path}: {first_line(exc)}") from exc
         record_kept(conn, path)
         yield conn
     finally:
@@ -96,7 +96,7 @@ def check_warehouse(path: Path) -> None:
         raise _foreign(path, exc) from exc
     except duckdb.Error as exc:
         if "lock" not in str(exc).lower():
-            raise WarehouseError(f"cannot open warehouse {path}: {_first_line(exc)}") from exc
+            raise WarehouseError(f"cannot open warehouse {path}: {first_line(exc)}") from exc
 
 
 def _foreign(path: Path, exc: ForeignSchemaError) -> WarehouseError:
@@ -104,5 +104,6 @@ def _foreign(path: Path, exc: ForeignSchemaError) -> WarehouseError:
                           "ETL_WAREHOUSE (or --warehouse) to a new file or to a warehouse of this loader")
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
+def first_line(exc: BaseException) -> str:
+    """An exception's message in one line, for a cause shown first."""
+    return (str(exc).strip().splitlines() or [""])[0]
