@@ -74,13 +74,14 @@ def _process(pid: int) -> str:
 
 
 def _release_runs_of_dead_loads(instance: dg.DagsterInstance) -> None:
-    """Mark failed, and free the pool slots of, runs of `etl load`s on this machine whose process is
-    gone: one killed in a step (SIGKILL, the OOM killer) told Dagster nothing, so its run stays
-    "started" holding the `duckdb` slot, and every later run would wait for that slot for ever. The
-    daemon's run monitoring does this for runs it launched; an `etl load` has no daemon."""
+    """Mark failed, and free the pool slots of, runs made here (`etl load`, `etl rebuild`: those with
+    a `PROCESS_TAG`) on this machine whose process is gone: one killed in a step (SIGKILL, the OOM
+    killer) told Dagster nothing, so its run stays "started" holding the `duckdb` slot, and every
+    later run would wait for that slot for ever. The daemon's run monitoring does this for runs it
+    launched; these have no daemon."""
     host = socket.gethostname()
     for run in instance.get_runs(filters=dg.RunsFilter(
-            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING], tags={TRIGGER_TAG: "cli"})):
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])):
         owner = run.tags.get(PROCESS_TAG, "")
         if owner.count(":") != 2 or not owner.startswith(f"{host}:"):
             continue
