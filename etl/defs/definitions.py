@@ -30,9 +30,12 @@ load_warehouse = dg.define_asset_job(
                 "load` tag the dates to scan (etl/dates_start, etl/dates_end).",
 )
 
+REBUILD_SELECTION = dg.AssetSelection.assets(*WAREHOUSE_ASSETS) - dg.AssetSelection.assets(raw_posts)
+"""What a rebuild runs: every asset but `raw_posts`, which reads the folder (a rebuild reads raw_post)."""
+
 rebuild_warehouse = dg.define_asset_job(
     "rebuild_warehouse",
-    selection=dg.AssetSelection.assets(*WAREHOUSE_ASSETS) - dg.AssetSelection.assets(raw_posts),
+    selection=REBUILD_SELECTION,
     tags={TRIGGER_TAG: "rebuild", REDERIVE_TAG: "all"},
     description="What `etl rebuild` runs: every article, tag, mention and security derived again from the "
                 "stored file versions (raw_post), the posts folder not read; then the views and the snapshot.",

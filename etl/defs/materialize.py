@@ -14,9 +14,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from etl.defs.assets.raw_posts import raw_posts
 from etl.defs.dates import FULL_TAG, dates_tags
-from etl.defs.definitions import WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
+from etl.defs.definitions import REBUILD_SELECTION, WAREHOUSE_ASSETS, WAREHOUSE_CHECKS
 from etl.defs.resources import warehouse_resources
 from etl.defs.runs import REDERIVE_TAG, TRIGGER_TAG, failure_class, load_run_row
 from etl.parallel import exclusive_lock
@@ -110,8 +109,7 @@ def _materialize(instance: dg.DagsterInstance, tags: dict[str, str], resources: 
                  rebuild: bool) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*WAREHOUSE_ASSETS, *WAREHOUSE_CHECKS],
-        # A rebuild reads raw_post, never the folder: every asset downstream of raw_posts.
-        selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw_posts) if rebuild else None,
+        selection=REBUILD_SELECTION if rebuild else None,
         instance=instance,
         resources=resources,
         tags={**tags, PROCESS_TAG: _process(os.getpid())},
