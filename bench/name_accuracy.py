@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.corpus is None) == (args.generate is None):
         parser.error("give a corpus folder or --generate POSTS")
+    master = args.master or (args.corpus / SECURITIES_FILE if args.corpus else None)
+    if master and not args.warehouse and not master.is_file():
+        parser.error(f"{master}: no such security master file (give one with --master FILE.csv)")
     with tempfile.TemporaryDirectory() as scratch:
         corpus = args.corpus
         if args.generate is not None:

@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     import_command.add_argument("file", help="CSV file: secid (or market and code), name, optional aliases "
                                              "(separated by |) and full_name")
     import_command.add_argument("--warehouse", help="DuckDB file (default: $ETL_WAREHOUSE or data/warehouse.duckdb)")
+    import_command.add_argument("--replace", action="store_true",
+                                help="the file is the whole master: remove the entries it does not hold "
+                                     "(all or nothing: a file with an unusable row imports nothing)")
     import_command.set_defaults(handler="securities")
     dictionary = commands.add_parser("dictionary", help="write docs/data-dictionary.md from the schema's comments")
     dictionary.add_argument("--out", help="file to write (default: docs/data-dictionary.md)")

@@ -4,9 +4,9 @@ holds their fields to the columns of `sql/schema/`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 Int32 = Annotated[int, "int32"]
 """An INTEGER column (Python's int is stored as BIGINT otherwise)."""
@@ -64,16 +64,24 @@ class RejectionRow:
     raw_text: LargeText
 
 
-@dataclass(frozen=True)
-class NameFactRow(StockMentionRow):
-    """One security of one article, as name matching writes it to `stock_mention`
-    (`etl.warehouse.names`): a new mention found by name alone (`claimed` false), or a mention the
-    article's codes or markup made (`claimed` true), as the code parser found it plus its place
-    and relevance."""
+class MentionPlaceRow(NamedTuple):
+    """Where a security the article's codes or markup give stands in the article: name matching's
+    update of that `stock_mention` row (`etl.warehouse.names`). A tuple, as `NameMentionRow`: name
+    matching makes one per mention, and tuples are cheap to make and to turn into columns."""
 
-    claimed: bool
+    article_id: str
+    secid: str
     in_title: bool
     first_offset: Int32 | None
     name_count: Int32
     relevance: float
-    also_secids: list[str]
+
+
+NameMentionRow = NamedTuple("NameMentionRow", [
+    *((field.name, field.type) for field in fields(StockMentionRow)),
+    *((name, MentionPlaceRow.__annotations__[name]) for name in MentionPlaceRow._fields[2:]),
+    ("also_secids", "list[str]"),
+])
+NameMentionRow.__doc__ = """A security the article names without a code or markup: a whole `stock_mention` row
+(`etl.warehouse.names`) with sources ['name']: a mention's columns, its place's, and the other
+securities of the same name (`also_secids`)."""

@@ -1,7 +1,7 @@
 """Where each security stands in one article, and how relevant it is: the `stock_mention` rows name
-matching writes, as `NameFactRow`s: a security found by name alone, or one the article's codes and
-markup give (kept as the code parser found it, its place and relevance added). Pure: an article's
-text and coded mentions in, rows out.
+matching writes. A security found by name alone makes a whole row (`NameMentionRow`); one the
+article's codes and markup give keeps the row the code parser made and gets its place
+(`MentionPlaceRow`). Pure: an article's text and coded mentions in, rows out.
 
 For each security:
 - `in_title`: the title names it, by a name the matcher counts there or by its code (a `title`
@@ -11,50 +11,63 @@ For each security:
 - `relevance`: `etl.posts.names.relevance(in_title, in_lead, count)`, `in_lead` being a name or the
   code in the digest or the first `LEAD_CHARS` characters of the body, `count` the most of
   `name_count` and the coded `mention_count`;
-- `also_secids`: the other securities the same name stands for (an A share and its H share).
+- `also_secids` (found by name alone): the other securities the same name stands for (an A share
+  and its H share).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from etl.core.rows import NameFactRow
+from etl.core.rows import MentionPlaceRow, NameMentionRow
 from etl.posts import markets
 from etl.posts.names import LEAD_CHARS, NameMatcher, relevance
 
+NAME_SOURCES = ["name"]
 
-def article_name_facts(matcher: NameMatcher, article: Mapping[str, Any]) -> Iterator[NameFactRow]:
-    """One article's `stock_mention` rows: one for each security its names give, and one for each
-    security its codes and markup give (as the code parser found it), whether or not a name of it
-    is in the text. `article` holds `article_id`, `title`, `digest`, `body_text`, `media` and
-    `coded`: the code and markup mentions (`secid`, `market_id`, `code`, `name`, `security_type`,
-    `mention_count`, `sources` each)."""
-    coded = {row["secid"]: row for row in article["coded"]}
-    title, body, digest = article["title"] or "", article["body_text"] or "", article["digest"] or ""
-    found = matcher.find_names(title, body, digest, media=article["media"],
-                               claimed={secid: row["name"] for secid, row in coded.items()})
-    for secid in sorted(found.keys() | coded.keys()):
-        mention, row = found.get(secid), coded.get(secid)
-        offsets = [mention.first_offset] if mention and mention.first_offset is not None else []
-        in_title = bool(mention and mention.in_title)
-        in_lead = bool(mention and mention.in_lead)
-        count = mention.count if mention else 0
-        if row:  # as the code parser found it, with its place
-            market_id, code, name = row["market_id"], row["code"], row["name"]
-            security_type, mention_count, sources = row["security_type"], row["mention_count"], list(row["sources"])
-            at = body.find(code)
-            offsets += [at] if at >= 0 else []
-            in_title = in_title or "title" in sources or code in title
-            in_lead = in_lead or code in digest or 0 <= at < LEAD_CHARS
-            count = max(count, mention_count)
+
+class CodedMention(NamedTuple):
+    """What name matching needs of a mention the code and markup parser found."""
+
+    secid: str
+    name: str | None
+    """The name written with the code or in the link; None for a chart alone."""
+    code: str
+    mention_count: int
+    in_title: bool
+    """The parser found the code in the title (its `title` source)."""
+
+
+def article_name_facts(matcher: NameMatcher, article_id: str, title: str | None, digest: str | None,
+                       body_text: str | None, media: str | None, coded: Iterable[CodedMention],
+                       places: list[MentionPlaceRow], names: list[NameMentionRow]) -> None:
+    """Append one article's rows: to `places` one for each security its codes and markup give,
+    whether or not a name of it is in the text; to `names` one for each other security its names
+    give."""
+    coded = {mention.secid: mention for mention in coded}
+    title, body, digest = title or "", body_text or "", digest or ""
+    found = matcher.find_names(title, body, digest, media=media,
+                               claimed={secid: mention.name for secid, mention in coded.items()})
+    for secid, mention in coded.items():
+        named = found.get(secid)
+        at = body.find(mention.code)
+        offsets = [at] if at >= 0 else []
+        if named:
+            in_title, in_lead, count = named.in_title, named.in_lead, max(named.count, mention.mention_count)
+            offsets += [named.first_offset] if named.first_offset is not None else []
         else:
-            market, _, code = secid.partition(".")
-            market_id, name = int(market), mention.names[0] if mention.names else None
-            security_type, mention_count, sources = markets.security_type(market_id, code), max(count, 1), ["name"]
-        yield NameFactRow(
-            article_id=article["article_id"], secid=secid, market_id=market_id, code=code, name=name,
-            security_type=security_type, mention_count=mention_count, sources=sources, claimed=row is not None,
-            in_title=in_title, first_offset=min(offsets) if offsets else None,
-            name_count=mention.count if mention else 0, relevance=relevance(in_title, in_lead, count),
-            also_secids=list(mention.also_secids) if mention and not row else [])
+            in_title, in_lead, count = False, False, mention.mention_count
+        in_title = in_title or mention.in_title or mention.code in title
+        in_lead = in_lead or mention.code in digest or 0 <= at < LEAD_CHARS
+        places.append(MentionPlaceRow(article_id, secid, in_title, min(offsets) if offsets else None,
+                                      named.count if named else 0, relevance(in_title, in_lead, count)))
+    for secid, named in found.items():
+        if secid in coded:
+            continue
+        market, _, code = secid.partition(".")
+        market_id = int(market)
+        names.append(NameMentionRow(
+            article_id, secid, market_id, code, named.names[0] if named.names else None,
+            markets.security_type(market_id, code), max(named.count, 1), NAME_SOURCES, named.in_title,
+            named.first_offset, named.count, named.relevance, list(named.also_secids)))

@@ -2,8 +2,9 @@
 
 A `NameMatcher` is built once from the security dictionary: names learned from the code and markup
 mentions (`origin="learned"`) and an imported security master with its aliases (`"imported"`). It
-reads an article's title, digest and body with one Aho-Corasick pass per text, whatever the number
-of names, and reports each security it finds as a `NameMention`.
+reads an article's title, digest and body, joined, with one Aho-Corasick pass (`ahocorasick-rs`:
+every match, overlapping ones included, whatever the number of names), and reports each security
+it finds as a `NameMention`.
 
 Rules
 1. Leftmost, then longest. Of overlapping candidates the one that starts first wins, then the
@@ -81,12 +82,12 @@ lead beats any count, and counts rank only among equals (a fourth occurrence add
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from etl.posts import markets
 
@@ -175,8 +176,9 @@ class SecurityName:
             raise ValueError(f"security name {self.secid!r} {self.name!r}: {problem}")
 
 
-@dataclass(frozen=True)
-class NameMention:
+class NameMention(NamedTuple):
+    """A security found in one article (a tuple: one is made for each security of each article)."""
+
     secid: str
     names: tuple[str, ...]
     """The names as written in the article, sorted."""
@@ -193,6 +195,10 @@ class NameMention:
 
     @property
     def relevance(self) -> float:
+        return relevance(self.in_title, self.in_lead, self.count)
+
+
+def relevance(self) -> float:
         return relevance(self.in_title, self.in_lead, self.count)
 
 
@@ -223,11 +229,13 @@ class NameMatcher:
         self._stop_words = frozenset(_fold(w) for w in stop_words)
         self._blocking_phrases = tuple(blocking_phrases)
         self._targets = self._compile()
-        self._automaton = ahocorasick.Automaton()
-        for key, target in self._targets.items():
-            self._automaton.add_word(key, (len(key), key, target, _ascii_edge(key)))
-        if self._targets:
-            self._automaton.make_automaton()
+        self._claimed_cache: dict[tuple[str, str | None], tuple[str, _Target | None]] = {}
+        keys = list(self._targets)
+        self._keys = [(key, self._targets[key], _ascii_edge(key)) for key in keys]
+        # Every match, overlapping ones included: the rules drop candidates before the leftmost
+        # longest of the rest are kept, so the automaton cannot choose among them.
+        self._automaton = ahocorasick_rs.AhoCorasick(keys, implementation=ahocorasick_rs.Implementation.ContiguousNFA) \
+            if keys else None
 
     def __reduce__(self):
         return _rebuild, (self._entries, self._stop_words, self._blocking_phrases)
@@ -260,7 +268,7 @@ class NameMatcher:
             if entry.secid.startswith(board):
                 continue
             for name in {_fold(n.strip()) for n in (entry.name, *entry.aliases)}:
-                if len(name) < 2:
+                if len(name) < 2 or "\n" in name:  # find_names joins texts with line breaks
                     continue
                 if entry.origin == "learned" and (len(name) <= SHORT_NAME or name in boards
                                                   or name in self._stop_words):
@@ -290,48 +298,73 @@ class NameMatcher:
         claimed = claimed or {}
         extra = self._claimed_keys(claimed)
         blocked = [_fold(media.strip())] if media and len(media.strip()) >= 2 else []
-        parts = (("title", title or ""), ("digest", digest or ""), ("body", body_text or ""))
-        hong_kong_title = bool(_HONG_KONG_TRADING.search(title or ""))
+        title, digest, body_text = title or "", digest or "", body_text or ""
+        # One pass over the three parts joined by line breaks: no name holds one, and every rule
+        # reads a line break as the end of a text (rule 1's closing source is looked for at each end).
+        text = f"{title}\n{digest}\n{body_text}"
+        digest_start = len(title) + 1
+        body_start = digest_start + len(digest) + 1
+        hong_kong_title = bool(_HONG_KONG_TRADING.search(title))
         tallies: dict[str, _Tally] = {}
-        for part, text in parts:
-            for start, end, secids in self._occurrences(text, extra, blocked):
-                if len(secids) == 1:
-                    chosen, also = secids[0], ()
-                else:
-                    chosen = _choose(secids, claimed, hong_kong_title or _hong_kong_sentence(text, start, end))
-                    also = [s for s in secids if s != chosen]
-                tally = tallies.get(chosen)
-                if tally is None:
-                    tally = tallies[chosen] = _Tally()
-                tally.add(part, start, text[start:end], also)
+        for start, end, secids in self._occurrences(text, (digest_start - 1, body_start - 1, len(text)), extra, blocked):
+            if len(secids) == 1:
+                chosen, also = secids[0], ()
+            else:
+                chosen = _choose(secids, claimed, hong_kong_title or _hong_kong_sentence(text, start, end))
+                also = [s for s in secids if s != chosen]
+            tally = tallies.get(chosen)
+            if tally is None:
+                tally = tallies[chosen] = _Tally()
+            written = text[start:end]
+            if start >= body_start:
+                tally.add_body(start - body_start, written, also)
+            elif start >= digest_start:
+                tally.add_digest(written, also)
+            else:
+                tally.add_title(written, also)
         return {secid: tally.mention(secid, secid in claimed) for secid, tally in sorted(tallies.items())}
 
     def _claimed_keys(self, claimed: Mapping[str, str | None]) -> dict[str, _Target]:
         extra: dict[str, _Target] = {}
         for secid, name in sorted(claimed.items()):
-            key = _folded_name(name) if name else ""
-            if len(key) >= 2 and key not in self._stop_words and key not in extra:
-                known = self._targets.get(key, _BLOCK).secids
-                extra[key] = _Target((secid, *(s for s in known if s != secid)))
+            key, target = self._claimed_key(secid, name)
+            if target and key not in extra:
+                extra[key] = target
         return extra
 
-    def _occurrences(self, text: str, extra: dict[str, _Target], blocked: list[str]
+    def _claimed_key(self, secid: str, name: str | None) -> tuple[str, _Target | None]:
+        """The key and target of one claimed name (None when it cannot be a key); the same few
+        recur in article after article."""
+        found = self._claimed_cache.get((secid, name))
+        if found is None:
+            key = _fold(name.strip()) if name else ""
+            target = None
+            if len(key) >= 2 and key not in self._stop_words:
+                known = self._targets.get(key, _BLOCK).secids
+                target = _Target((secid, *(s for s in known if s != secid)))
+            found = self._claimed_cache[(secid, name)] = (key, target)
+        return found
+
+    def _occurrences(self, text: str, ends: tuple[int, ...], extra: dict[str, _Target], blocked: list[str]
                      ) -> list[tuple[int, int, tuple[str, ...]]]:
-        """(start, end, securities) of each name that counts in `text`, left to right."""
-        if not text:
-            return []
+        """(start, end, securities) of each name that counts in `text`, left to right; `ends`: where
+        each of the texts joined in `text` ends."""
         folded = _fold(text)
         # What a rule looks for must be in the text for the rule to apply: each is looked for once here
         # rather than at every candidate.
         legal = "有限" in folded
         concept = "概念" in folded
         candidates: list[tuple[int, int, _Target]] = []
-        if self._targets:
-            for last, (length, key, target, ascii_edge) in self._automaton.iter(folded):
-                start, end = last + 1 - length, last + 1
-                if key in extra or (ascii_edge and not _fits(folded, start, end, key)) \
-                        or (legal and _inside_legal_name(folded, end)) \
-                        or folded.startswith(_INDUSTRY_ENDINGS, end) or (concept and _CONCEPT_AFTER.match(folded, end)):
+        if self._automaton:
+            keys = self._keys
+            for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+                key, target, ascii_edge = keys[index]
+                if (ascii_edge and not _fits(folded, start, end, key)) or (legal and _inside_legal_name(folded, end)):
+                    continue
+                if key in extra:  # rule 2: the article ties it, whatever the other rules say
+                    candidates.append((start, end, extra[key]))
+                    continue
+                if folded.startswith(_INDUSTRY_ENDINGS, end) or (concept and _CONCEPT_AFTER.match(folded, end)):
                     continue
                 if target.common:
                     if not _names_a_company(folded, start, end):
@@ -340,22 +373,25 @@ class NameMatcher:
                     continue
                 candidates.append((start, end, target))
         for key, target in extra.items():
-            if key in folded:
+            if key not in self._targets and key in folded:  # the automaton found the others
                 ascii_edge = _ascii_edge(key)
                 candidates += [(s, s + len(key), target) for s in _find_all(folded, key)
                                if not (ascii_edge and not _fits(folded, s, s + len(key), key))
                                and not (legal and _inside_legal_name(folded, s + len(key)))]
+        if not candidates:
+            return []
         for phrase in blocked:
             if phrase in folded:
                 candidates += [(s, s + len(phrase), _BLOCK) for s in _find_all(folded, phrase)]
         if "来源" in folded:
             candidates += [(m.start(), m.end(), _BLOCK) for m in _ATTRIBUTION.finditer(folded)]
-        tail = max(0, len(folded) - _CLOSING_TAIL)
-        closing = _CLOSING_SOURCE.search(folded, tail) if ")" in folded[tail:] else None
-        if closing:
-            candidates.append((closing.start(), closing.end(), _BLOCK))
-        if not candidates:
-            return []
+        begin = 0
+        for end in ends:
+            tail = max(begin, end - _CLOSING_TAIL)
+            closing = _CLOSING_SOURCE.search(folded, tail, end) if ")" in folded[tail:end] else None
+            if closing:
+                candidates.append((closing.start(), closing.end(), _BLOCK))
+            begin = end + 1
         found = []
         reached = 0
         for start, end, target in sorted(candidates, key=lambda c: (c[0], -c[1])):
@@ -411,17 +447,25 @@ class _Tally:
     first_offset: int | None = None
     count: int = 0
 
-    def add(self, part: str, start: int, written: str, also: Iterable[str]) -> None:
-        self.names.add(written)
-        self.also.update(dict.fromkeys(also))
-        if part == "title":
-            self.in_title = True
-            return
+    def add_title(self, written: str, also: Iterable[str]) -> None:
+        self._add(written, also)
+        self.in_title = True
+
+    def add_digest(self, written: str, also: Iterable[str]) -> None:
+        self._add(written, also)
         self.count += 1
-        if part == "digest":
-            self.in_digest = True
-        elif self.first_offset is None:
-            self.first_offset = start
+        self.in_digest = True
+
+    def add_body(self, offset: int, written: str, also: Iterable[str]) -> None:
+        self._add(written, also)
+        self.count += 1
+        if self.first_offset is None:
+            self.first_offset = offset
+
+    def _add(self, written: str, also: Iterable[str]) -> None:
+        self.names.add(written)
+        if also:
+            self.also.update(dict.fromkeys(also))
 
     def mention(self, secid: str, claimed: bool) -> NameMention:
         in_lead = self.in_digest or (self.first_offset is not None and self.first_offset < LEAD_CHARS)
@@ -433,12 +477,6 @@ def _fold(text: str) -> str:
     for punctuation, folded in _FOLDED_PUNCTUATION:
         text = text.replace(punctuation, folded)
     return _FOLDED_RUN.sub(_fold_run, text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _folded_name(name: str) -> str:
-    """A claimed name as a key: the same few recur in article after article."""
-    return _fold(name.strip())
 
 
 def _fold_run(run: re.Match) -> str:

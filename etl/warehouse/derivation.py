@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import ahocorasick
+import ahocorasick_rs
 import pyarrow as pa
 
 from etl.posts.names import _fold
@@ -115,14 +115,12 @@ def articles_containing(conn, names: Iterable[str]) -> list[str]:
     if literal:
         with registered(conn, {"searched_name": pa.table({"name": pa.array(literal, pa.string())})}):
             found.update(row[0] for row in conn.execute(read_sql("load/articles_containing.sql")).fetchall())
-    automaton = ahocorasick.Automaton()
-    for name in folded.difference(literal):
-        automaton.add_word(name, name)
-    if len(automaton):
-        automaton.make_automaton()
+    searched = sorted(folded.difference(literal))
+    if searched:
+        automaton = ahocorasick_rs.AhoCorasick(searched, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         reader = conn.sql(read_sql("load/article_texts.sql")).to_arrow_reader(TEXT_BATCH_ROWS)
         for batch in reader:
             for article_id, text in zip(batch.column("article_id").to_pylist(), batch.column("text").to_pylist()):
-                if next(automaton.iter(_fold(text)), None) is not None:
+                if automaton.find_matches_as_indexes(_fold(text)):
                     found.add(article_id)
     return sorted(found)

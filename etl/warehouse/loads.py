@@ -23,6 +23,12 @@ def arrow_of(rows: list, schema: pa.Schema) -> pa.Table:
     return pa.table({name: [getattr(row, name) for row in rows] for name in schema.names}, schema=schema)
 
 
+def arrow_of_tuples(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """Arrow table of rows that are tuples of the `schema`'s columns, in its order (`NamedTuple` rows)."""
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    return pa.table(dict(zip(schema.names, columns)), schema=schema)
+
+
 @dataclass(frozen=True)
 class IncomingVersion:
     post_path: str

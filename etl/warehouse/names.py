@@ -20,9 +20,9 @@ from datetime import datetime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.core.rows import NameFactRow
+from etl.core.rows import MentionPlaceRow, NameMentionRow
 from etl.parallel import ordered_map, worker_count
-from etl.posts.name_facts import article_name_facts
+from etl.posts.name_facts import CodedMention, article_name_facts
 from etl.posts.names import NameMatcher, SecurityName
 from etl.warehouse import loads
 from etl.warehouse.derivation import articles_containing, record_dictionary_version
@@ -30,7 +30,8 @@ from etl.warehouse.sql import read_sql, run_script, transaction
 
 NAME_BATCH_ARTICLES = 4000
 """Articles matched and stored per transaction (shared among the worker processes)."""
-NAME_FACT_SCHEMA = loads.arrow_schema(NameFactRow)
+MENTION_PLACE_SCHEMA = loads.arrow_schema(MentionPlaceRow)
+NAME_MENTION_SCHEMA = loads.arrow_schema(NameMentionRow)
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,11 @@ def match_names(conn, *, workers: int, now: datetime) -> NameSummary:
                         initargs=(NameMatcher(entries),))
     found = 0
     for ids in batches:
-        batch = pa.concat_tables([next(facts) for _ in range(workers)])  # `_split` makes `workers` parts
-        found += batch.num_rows - (pc.sum(batch["claimed"]).as_py() or 0)
-        relations = {"name_fact": batch, "matched_article": pa.table({"article_id": pa.array(ids, pa.string())})}
+        # `_split` makes `workers` parts: a batch's results are the next `workers`.
+        places, names = (pa.concat_tables(tables) for tables in zip(*(next(facts) for _ in range(workers))))
+        found += names.num_rows
+        relations = {"mention_place": places, "name_mention": names,
+                     "matched_article": pa.table({"article_id": pa.array(ids, pa.string())})}
         with loads.registered(conn, relations), transaction(conn):
             run_script(conn, "load/store_name_mentions.sql")
     return NameSummary(articles_matched=len(queued), name_mentions=found, dictionary_names=len(pairs),
@@ -125,6 +128,16 @@ def _use_matcher(matcher: NameMatcher) -> None:
     _matcher = matcher
 
 
-def _match_part(articles: pa.Table) -> pa.Table:
-    return loads.arrow_of([fact for article in articles.to_pylist() for fact in article_name_facts(_matcher, article)],
-                          NAME_FACT_SCHEMA)
+def _match_part(articles: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The places of the coded mentions of `articles` and their mentions by name alone."""
+    places: list[MentionPlaceRow] = []
+    names: list[NameMentionRow] = []
+    columns = [articles.column(name).to_pylist() for name in _SOURCE_COLUMNS]
+    for article_id, title, digest, body_text, media, *coded in zip(*columns):
+        article_name_facts(_matcher, article_id, title, digest, body_text, media,
+                           map(CodedMention._make, zip(*coded)), places, names)
+    return loads.arrow_of_tuples(places, MENTION_PLACE_SCHEMA), loads.arrow_of_tuples(names, NAME_MENTION_SCHEMA)
+
+
+_SOURCE_COLUMNS = ("article_id", "title", "digest", "body_text", "media", *(f"coded_{field}" for field in CodedMention._fields))
+"""The columns of `name_match_sources.sql`: the article, then one list per field of its coded mentions."""

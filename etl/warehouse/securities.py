@@ -12,7 +12,11 @@ A row that cannot be used (no name, a secid that is not `MARKET.CODE`, a secid g
 file, a secid that disagrees with its market and code) is reported as `FILE:LINE: problem` and
 skipped; the other rows are imported in one transaction. A header without `name`, or without
 `secid` and without `market` and `code`, or a file that is not UTF-8 text, imports nothing.
-Importing an entry with the values it already has changes nothing (not even its import time)."""
+Importing an entry with the values it already has changes nothing (not even its import time).
+
+With `replace`, the file is the whole master: entries it does not hold are removed too. Such an
+import is all or nothing: a file with a row that cannot be used imports nothing (a skipped row
+would otherwise remove its entry)."""
 
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ class MasterImport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0
+    """Entries the file does not hold, removed by a `replace` import."""
     problems: list[str] = field(default_factory=list)
     """`FILE:LINE: problem` for each row skipped."""
 
@@ -140,16 +146,23 @@ def _secid(values: dict[str, str]) -> str:
     return secid
 
 
-def import_master(conn, path: Path, *, now: datetime) -> MasterImport:
-    """Add or update the usable entries of `path` in `security_master`, in one transaction; nothing
-    is written when every entry is already there with the same values."""
+def import_master(conn, path: Path, *, now: datetime, replace: bool = False) -> MasterImport:
+    """Add or update the usable entries of `path` in `security_master`, in one transaction; with
+    `replace`, also remove the entries `path` does not hold, and only when every row is usable
+    (else `MasterFileError`). Nothing is written when the master already is what the file says."""
     entries, problems = read_master(path)
+    if replace and problems:
+        raise MasterFileError(f"{path}: {len(problems)} rows cannot be used, and --replace imports all or nothing; "
+                              f"first: {problems[0]}")
     table = pa.Table.from_pylist([vars(e) for e in entries], schema=MASTER_SCHEMA)
     summary = MasterImport(rows=len(entries) + len(problems), problems=problems)
     with registered(conn, {"master_import": table}):
         counts = dict(conn.execute(read_sql("load/classify_master_import.sql")).fetchall())
         summary.new, summary.changed, summary.unchanged = (counts.get(k, 0) for k in ("new", "changed", "same"))
-        if summary.new or summary.changed:
+        summary.removed = counts.get("absent", 0) if replace else 0
+        if summary.new or summary.changed or summary.removed:
             with transaction(conn):
+                if summary.removed:
+                    conn.execute(read_sql("load/remove_absent_master_entries.sql"))
                 conn.execute(read_sql("load/import_security_master.sql"), {"now": now})
     return summary

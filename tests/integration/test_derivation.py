@@ -137,6 +137,13 @@ def test_a_security_master_import_rematches_only_the_articles_holding_its_names(
     assert main(["securities", "import", str(master), "--warehouse", str(warehouse)]) == 0
     assert "0 new, 0 changed, 1 unchanged" in capsys.readouterr().out
     assert load(posts, warehouse).plan.up_to_date
+    # The master replaced by a file without the entry: its names leave the articles that held them.
+    master.write_text("secid,name\n", encoding="utf-8")
+    assert main(["securities", "import", str(master), "--replace", "--warehouse", str(warehouse)]) == 0
+    assert "1 removed" in capsys.readouterr().out
+    assert load(posts, warehouse).result.success
+    assert "1.600902" not in _mentions(warehouse, PLAIN)
+    assert {a: _mentions(warehouse, a) for a in (CODED, TITLED, LEAD)} == before
 
 
 def test_new_extraction_rules_rederive_every_article(loaded, monkeypatch):

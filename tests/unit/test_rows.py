@@ -9,8 +9,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from etl.core.rows import ArticleRow, ArticleTagRow, NameFactRow, RejectionRow, StockMentionRow
-from etl.warehouse.loads import arrow_of, arrow_schema
+from etl.core.rows import (ArticleRow, ArticleTagRow, MentionPlaceRow, NameMentionRow, RejectionRow,
+                           StockMentionRow)
+from etl.warehouse.loads import arrow_of, arrow_of_tuples, arrow_schema
 from etl.warehouse.sql import apply_schema
 
 WRITTEN_TO = {
@@ -18,9 +19,9 @@ WRITTEN_TO = {
     ArticleTagRow: ["staged_article_tag"],
     StockMentionRow: ["staged_stock_mention", "stock_mention"],
     RejectionRow: ["rejected_post"],
+    MentionPlaceRow: ["stock_mention"],
+    NameMentionRow: ["stock_mention"],
 }
-COLUMNS_OF = {NameFactRow: ("stock_mention", {"claimed"})}
-"""Rows only partly stored: the table they feed, and the fields that steer the load instead."""
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +46,8 @@ def test_every_field_is_a_column_of_the_same_type(row_type, columns):
                 f"{row_type.__name__}.{field.name} is {field.type}, {table}.{field.name} is {columns[table][field.name]}")
 
 
-def test_name_facts_are_stock_mention_columns_but_claimed(columns):
-    table, steering = COLUMNS_OF[NameFactRow]
-    for field in arrow_schema(NameFactRow):
-        if field.name not in steering:
-            assert _duckdb_type(field.type) == columns[table].get(field.name), field.name
+def test_a_mention_by_name_fills_every_column_of_stock_mention(columns):
+    assert set(NameMentionRow._fields) == set(columns["stock_mention"])
 
 
 def _duckdb_type(arrow_type: pa.DataType) -> str:
@@ -62,7 +60,8 @@ def _duckdb_type(arrow_type: pa.DataType) -> str:
 
 @pytest.mark.parametrize("row_type", list(WRITTEN_TO), ids=lambda t: t.__name__)
 def test_the_arrow_schema_has_every_field_in_order(row_type):
-    assert arrow_schema(row_type).names == [field.name for field in dataclasses.fields(row_type)]
+    fields = row_type._fields if issubclass(row_type, tuple) else [field.name for field in dataclasses.fields(row_type)]
+    assert arrow_schema(row_type).names == list(fields)
 
 
 def test_a_row_becomes_one_arrow_row_with_every_field():
@@ -70,3 +69,9 @@ def test_a_row_becomes_one_arrow_row_with_every_field():
                           security_type="stock", mention_count=2, sources=["text"])
     table = arrow_of([row], arrow_schema(StockMentionRow))
     assert table.to_pylist() == [dataclasses.asdict(row)]
+
+
+def test_tuple_rows_become_arrow_rows_with_every_field():
+    rows = [MentionPlaceRow("1", "1.600519", True, 0, 2, 1.0), MentionPlaceRow("2", "0.000001", False, None, 0, 0.5)]
+    assert arrow_of_tuples(rows, arrow_schema(MentionPlaceRow)).to_pylist() == [row._asdict() for row in rows]
+    assert arrow_of_tuples([], arrow_schema(MentionPlaceRow)).schema == arrow_schema(MentionPlaceRow)

@@ -80,3 +80,23 @@ def test_import_adds_updates_and_leaves_the_same_entries_alone(tmp_path):
     assert (changed.new, changed.changed, changed.unchanged) == (0, 1, 0)
     assert conn.execute("SELECT secid, aliases, imported_at = ? FROM security_master ORDER BY 1", [later]).fetchall() \
         == [("1.600519", ["茅台", "茅子"], True), ("116.00700", [], False)]
+
+
+def test_a_replacing_import_removes_what_the_file_does_not_hold_and_is_all_or_nothing(tmp_path):
+    conn = duckdb.connect(":memory:")
+    apply_schema(conn)
+    import_master(conn, write(tmp_path, "secid,name\n1.600519,贵州茅台\n116.00700,腾讯控股\n"), now=NOW)
+    kept = write(tmp_path, "secid,name\n1.600519,贵州茅台\n")
+    added = import_master(conn, kept, now=NOW)
+    assert (added.unchanged, added.removed) == (1, 0)  # without replace, nothing goes
+    assert conn.execute("SELECT count(*) FROM security_master").fetchall() == [(2,)]
+    broken = write(tmp_path, "secid,name\n1.600519,贵州茅台\nnot-a-secid,坏行\n")
+    with pytest.raises(MasterFileError, match="all or nothing"):
+        import_master(conn, broken, now=NOW, replace=True)
+    assert conn.execute("SELECT count(*) FROM security_master").fetchall() == [(2,)]
+    kept = write(tmp_path, "secid,name\n1.600519,贵州茅台\n")
+    replaced = import_master(conn, kept, now=NOW, replace=True)
+    assert (replaced.unchanged, replaced.removed) == (1, 1)
+    assert conn.execute("SELECT secid FROM security_master").fetchall() == [("1.600519",)]
+    again = import_master(conn, kept, now=NOW, replace=True)
+    assert (again.new, again.changed, again.removed) == (0, 0, 0)
