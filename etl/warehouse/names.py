@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from etl.core.rows import MentionPlaceRow, NameMentionRow
 from etl.parallel import ordered_map, worker_count
