@@ -15,17 +15,16 @@ def command(args: argparse.Namespace) -> int:
     from etl.core.calendar import utc_now
     from etl.core.settings import load_settings
     from etl.warehouse.connection import WarehouseError, check_warehouse, open_warehouse
-    from etl.warehouse.securities import MasterFileError, import_master, read_master
+    from etl.warehouse.securities import MasterFileError, check_replacement, import_master, read_master
 
     warehouse = Path(args.warehouse).resolve() if args.warehouse else load_settings().warehouse
     path = Path(args.file)
     try:
-        _, problems = read_master(path)  # a file that cannot be imported is refused before the warehouse is opened
-        if args.replace and problems:
+        entries, problems = read_master(path)  # a file that cannot be imported is refused before the warehouse is opened
+        if args.replace:
             for problem in problems:
                 print(problem, file=sys.stderr)
-            raise MasterFileError(f"{path}: {len(problems)} rows cannot be used and --replace imports all or "
-                                  "nothing: nothing imported")
+            check_replacement(path, entries, problems)
         check_warehouse(warehouse)
         with open_warehouse(warehouse) as conn:
             summary = import_master(conn, path, now=utc_now(), replace=args.replace)

@@ -13,7 +13,8 @@ Rules
    (words that hold a name but are not it: `中国银行业协会`, `在港交所上市`, where the exchange is a
    place), an EastMoney board's name (a board is a topic such as `新能源`, never read as a company
    name), the media name the caller passes, and source attributions (`文章来源：…`, `图片来源：…`,
-   and the `（媒体）` that closes a text).
+   and the `（媒体）` that closes a text). A name never spans a line break: a name holding one
+   (a link's text broken over two lines) is never matched, in the dictionary or claimed.
 2. The article's own codes and links win. `claimed` maps each security that the code and markup
    parser found in the article to the name written there (secid → name or None). Those names are
    matched too, dictionary or not, and in this article they mean that security; so do dictionary
@@ -149,6 +150,8 @@ _FOLDED_PUNCTUATION = tuple((c, c.translate(_FOLD)) for c in "，：；（）！
 # In folded text (full-width brackets and colons are half-width there).
 _ATTRIBUTION = re.compile(r"(?:文章|图片|资料)来源:[^()\n]*")
 _CLOSING_SOURCE = re.compile(r"\((?:[^()\n、，,。；;:]|\([^()\n、，,。；;:]{1,8}\)){1,30}\)\s*\Z")
+_CLAIMED_CACHE_ENTRIES = 65536
+"""Claimed (secid, name) pairs a matcher keeps compiled; the same few recur in article after article."""
 _CLOSING_TAIL = 40
 """Characters at the end of a text searched for a closing `（媒体）`: the longest it can be, and spaces."""
 
@@ -195,10 +198,6 @@ class NameMention(NamedTuple):
 
     @property
     def relevance(self) -> float:
-        return relevance(self.in_title, self.in_lead, self.count)
-
-
-def relevance(self) -> float:
         return relevance(self.in_title, self.in_lead, self.count)
 
 
@@ -268,7 +267,7 @@ class NameMatcher:
             if entry.secid.startswith(board):
                 continue
             for name in {_fold(n.strip()) for n in (entry.name, *entry.aliases)}:
-                if len(name) < 2 or "\n" in name:  # find_names joins texts with line breaks
+                if len(name) < 2 or "\n" in name:  # rule 1: find_names joins texts with line breaks
                     continue
                 if entry.origin == "learned" and (len(name) <= SHORT_NAME or name in boards
                                                   or name in self._stop_words):
@@ -339,9 +338,11 @@ class NameMatcher:
         if found is None:
             key = _fold(name.strip()) if name else ""
             target = None
-            if len(key) >= 2 and key not in self._stop_words:
+            if len(key) >= 2 and key not in self._stop_words and "\n" not in key:
                 known = self._targets.get(key, _BLOCK).secids
                 target = _Target((secid, *(s for s in known if s != secid)))
+            if len(self._claimed_cache) >= _CLAIMED_CACHE_ENTRIES:
+                self._claimed_cache.clear()
             found = self._claimed_cache[(secid, name)] = (key, target)
         return found
 

@@ -16,7 +16,7 @@ Importing an entry with the values it already has changes nothing (not even its 
 
 With `replace`, the file is the whole master: entries it does not hold are removed too. Such an
 import is all or nothing: a file with a row that cannot be used imports nothing (a skipped row
-would otherwise remove its entry)."""
+would otherwise remove its entry), and so does a file without entries."""
 
 from __future__ import annotations
 
@@ -148,12 +148,11 @@ def _secid(values: dict[str, str]) -> str:
 
 def import_master(conn, path: Path, *, now: datetime, replace: bool = False) -> MasterImport:
     """Add or update the usable entries of `path` in `security_master`, in one transaction; with
-    `replace`, also remove the entries `path` does not hold, and only when every row is usable
-    (else `MasterFileError`). Nothing is written when the master already is what the file says."""
+    `replace`, also remove the entries `path` does not hold, and only when every row is usable and
+    there is one at least (else `MasterFileError`). Nothing is written when the master already is what the file says."""
     entries, problems = read_master(path)
-    if replace and problems:
-        raise MasterFileError(f"{path}: {len(problems)} rows cannot be used, and --replace imports all or nothing; "
-                              f"first: {problems[0]}")
+    if replace:
+        check_replacement(path, entries, problems)
     table = pa.Table.from_pylist([vars(e) for e in entries], schema=MASTER_SCHEMA)
     summary = MasterImport(rows=len(entries) + len(problems), problems=problems)
     with registered(conn, {"master_import": table}):
@@ -166,3 +165,14 @@ def import_master(conn, path: Path, *, now: datetime, replace: bool = False) -> 
                     conn.execute(read_sql("load/remove_absent_master_entries.sql"))
                 conn.execute(read_sql("load/import_security_master.sql"), {"now": now})
     return summary
+
+
+def check_replacement(path: Path, entries: list[_Entry], problems: list[str]) -> None:
+    """A file that is to become the whole master: every row usable, and at least one (an empty or
+    truncated file would remove every entry)."""
+    if problems:
+        raise MasterFileError(f"{path}: {len(problems)} row(s) cannot be used and --replace imports all or nothing: "
+                              f"nothing imported (first: {problems[0]})")
+    if not entries:
+        raise MasterFileError(f"{path}: no entries, and --replace would remove every entry of the master: "
+                              "nothing imported")

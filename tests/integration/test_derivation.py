@@ -139,8 +139,11 @@ def test_a_security_master_import_rematches_only_the_articles_holding_its_names(
     assert load(posts, warehouse).plan.up_to_date
     # The master replaced by a file without the entry: its names leave the articles that held them.
     master.write_text("secid,name\n", encoding="utf-8")
+    assert main(["securities", "import", str(master), "--replace", "--warehouse", str(warehouse)]) == 2
+    assert "no entries" in capsys.readouterr().err  # an empty file would remove everything
+    master.write_text("secid,name\n1.600907,青砚测绘仪器\n", encoding="utf-8")
     assert main(["securities", "import", str(master), "--replace", "--warehouse", str(warehouse)]) == 0
-    assert "1 removed" in capsys.readouterr().out
+    assert "1 new, 0 changed, 0 unchanged, 0 skipped, 1 removed" in capsys.readouterr().out
     assert load(posts, warehouse).result.success
     assert "1.600902" not in _mentions(warehouse, PLAIN)
     assert {a: _mentions(warehouse, a) for a in (CODED, TITLED, LEAD)} == before

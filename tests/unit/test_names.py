@@ -292,3 +292,10 @@ def test_known_suffix_is_the_longest_end_that_the_dictionary_knows(matcher):
     assert matcher.known_suffix("ＮＩＯ") == "ＮＩＯ"
     assert matcher.known_suffix("有消息称远航新材") is None
     assert matcher.known_suffix("中国银行业") is None  # a blocking phrase is no name
+
+
+def test_a_name_never_spans_a_line_break_nor_joins_the_title_to_the_digest():
+    matcher = NameMatcher([learned("0.300999", "远航科技"), learned("0.300998", "远航\n科技")])
+    assert matcher.find_names("今日看远航", "正文。", "科技股走强", claimed={"0.300998": "远航\n科技"}) == {}
+    assert matcher.find_names(None, "远航\n科技公告。") == {}
+    assert set(matcher.find_names("远航科技", "正文。", "远航科技公告")) == {"0.300999"}

@@ -100,3 +100,6 @@ def test_a_replacing_import_removes_what_the_file_does_not_hold_and_is_all_or_no
     assert conn.execute("SELECT secid FROM security_master").fetchall() == [("1.600519",)]
     again = import_master(conn, kept, now=NOW, replace=True)
     assert (again.new, again.changed, again.removed) == (0, 0, 0)
+    with pytest.raises(MasterFileError, match="no entries"):
+        import_master(conn, write(tmp_path, "secid,name\n"), now=NOW, replace=True)
+    assert conn.execute("SELECT count(*) FROM security_master").fetchall() == [(1,)]
