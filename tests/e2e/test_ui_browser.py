@@ -196,7 +196,9 @@ def test_screenshots_of_the_lineage_and_of_articles(ui, clicked, browser, tmp_pa
     page = open_page(browser, ui, "/asset-groups")
     for name in ("raw_posts", "articles", "article_tags", "stock_mentions", "securities", "article_search",
                  "analyst_snapshot"):  # every asset is drawn inside the window at the default zoom
-        box = page.get_by_text(name, exact=True).first.bounding_box()
+        node = page.get_by_text(name, exact=True).first
+        node.wait_for(state="visible", timeout=60_000)  # the graph is laid out after the page loads
+        box = node.bounding_box()
         assert box and 0 <= box["x"] and box["x"] + box["width"] <= VIEWPORT["width"], name
         assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORT["height"], name
     time.sleep(1)  # the edges' transitions
